@@ -1,0 +1,52 @@
+# Two commands for readers: `make lab` and `make test`. Both need only python3 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LOCK := requirements/lock.txt
+
+.PHONY: lab test unit notebooks browser bench lock clean-notebooks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the lock or the package metadata change.
+$(STAMP): $(BIN)/python $(LOCK) pyproject.toml
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+# Every test: library (with doctests), notebooks under nbval, browser tests.
+test: $(STAMP)
+	$(BIN)/python -m pytest tests tutorial_utils notebooks \
+		--nbval-lax --nbval-current-env --nbval-cell-timeout=300
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests tutorial_utils --ignore=tests/browser
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=300
+
+browser: $(STAMP)
+	$(BIN)/python -m pytest tests/browser
+
+# Benchmarks against TorchIO and MONAI (optional extra, not part of `make test`).
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python benchmarks/run_all.py
+
+# Re-execute every notebook in place and strip widget state (maintainers).
+clean-notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+# Refresh the lock (maintainers; needs network to PyPI).
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra test --universal \
+		--python-version 3.10 --no-header -o $(LOCK)
+
+clean:
+	rm -rf $(VENV)

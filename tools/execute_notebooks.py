@@ -1,0 +1,73 @@
+"""Execute notebooks in place and make them fit to commit.
+
+Usage: ``python tools/execute_notebooks.py notebooks/02_resize_vs_rescale.ipynb [...]``
+
+Each notebook runs top to bottom in a fresh kernel from its own folder (as a
+reader's JupyterLab would), then:
+
+* widget state is stripped from the metadata (it is large and stale);
+* the kernelspec is the generic ``python3``;
+* per-cell execution timings are dropped so re-runs give small diffs.
+
+A cell that raises stops the run unless it is tagged ``raises-exception`` or
+starts with ``# NBVAL_RAISES_EXCEPTION``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def clean(nb: nbformat.NotebookNode) -> None:
+    """Strip widget state, timings and machine-specific metadata in place."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+        cell.metadata.pop("scrolled", None)
+
+
+def mark_expected_errors(nb: nbformat.NotebookNode) -> None:
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.lstrip().startswith("# NBVAL_RAISES_EXCEPTION"):
+            tags = cell.metadata.setdefault("tags", [])
+            if "raises-exception" not in tags:
+                tags.append("raises-exception")
+
+
+def execute(path: Path, timeout: int = 600) -> None:
+    nb = nbformat.read(path, as_version=4)
+    mark_expected_errors(nb)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    clean(nb)
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    for name in argv:
+        path = Path(name)
+        print(f"executing {path} ...", flush=True)
+        execute(path)
+        print(f"  wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

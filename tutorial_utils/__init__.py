@@ -1,0 +1,39 @@
+"""tutorial_utils: the tested helpers behind the 3D medical image preprocessing course.
+
+Conventions (the same in every module and notebook):
+
+* A volume is a 3D numpy array indexed ``[i, j, k]`` exactly as nibabel loads
+  it. Nothing is transposed except for display.
+* The 4x4 affine maps voxel ``(i, j, k, 1)`` to world ``(x, y, z, 1)`` in mm,
+  RAS+ as in NIfTI; the voxel size is ``nibabel.affines.voxel_sizes(affine)``.
+* Geometric transforms act about the volume centre ``(n - 1) / 2`` and in mm
+  when the spacing is known.
+* Label maps are resampled with nearest neighbour only: never a new label value.
+* Every random function takes ``rng`` (Generator, int seed or None) and never
+  touches the global ``np.random`` state; what it drew is recorded in
+  ``Volume.history`` and can be replayed with :func:`replay`.
+* Image math runs in float32; inputs are never modified.
+"""
+
+from .data import MNI_LABELS, list_samples, load_nifti, load_sample
+from .phantom import CT_PHANTOM_HU, CT_PHANTOM_LABELS, make_ct_phantom
+from .records import apply_recorded, registered_names, replay, replayable
+from .volume import TransformRecord, Volume
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CT_PHANTOM_HU",
+    "CT_PHANTOM_LABELS",
+    "MNI_LABELS",
+    "TransformRecord",
+    "Volume",
+    "apply_recorded",
+    "list_samples",
+    "load_nifti",
+    "load_sample",
+    "make_ct_phantom",
+    "registered_names",
+    "replay",
+    "replayable",
+]

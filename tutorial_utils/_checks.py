@@ -1,0 +1,149 @@
+"""Input validation shared by every module.
+
+Each helper raises ``ValueError`` or ``TypeError`` with a message that names
+the parameter, the value received and what was expected. None of them modify
+their input.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any, Union
+
+import numpy as np
+
+RngLike = Union[np.random.Generator, np.random.SeedSequence, int, None]
+"""What every ``rng`` parameter accepts."""
+
+
+def describe(value: Any) -> str:
+    """Short description of ``value`` for error messages (arrays by shape and dtype)."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def as_rng(rng: Any, name: str = "rng") -> np.random.Generator:
+    """Turn ``rng`` (Generator, SeedSequence, int seed or None) into a Generator.
+
+    Never touches the global ``np.random`` state.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, np.random.SeedSequence):
+        return np.random.default_rng(rng)
+    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, numbers.Integral):
+        raise TypeError(
+            f"{name} must be a numpy.random.Generator, a SeedSequence, a non-negative "
+            f"int seed or None; got {describe(rng)}"
+        )
+    if rng < 0:
+        raise ValueError(f"{name} must be a non-negative int seed; got {rng}")
+    return np.random.default_rng(int(rng))
+
+
+def check_array_3d(array: Any, name: str = "array") -> np.ndarray:
+    """Return ``array`` as a numeric 3D numpy array (no copy when possible)."""
+    if isinstance(array, (str, bytes)) or array is None:
+        raise TypeError(f"{name} must be a 3D numpy array; got {describe(array)}")
+    try:
+        arr = np.asarray(array)
+    except Exception as exc:  # pragma: no cover - exotic array-likes
+        raise TypeError(f"{name} must be a 3D numpy array; got {describe(array)}") from exc
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+    ):
+        raise TypeError(f"{name} must hold numbers; got {describe(arr)}")
+    if arr.ndim != 3:
+        hint = ""
+        if arr.ndim == 4:
+            hint = " (a 4D series: pick one volume, e.g. array[..., 0])"
+        raise ValueError(
+            f"{name} must be 3D with shape (I, J, K); got {arr.ndim}D shape {arr.shape}{hint}"
+        )
+    return arr
+
+
+def check_finite(array: np.ndarray, name: str = "array") -> None:
+    """Raise ``ValueError`` if a float ``array`` holds NaN or infinite values."""
+    if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
+        n_bad = int(np.count_nonzero(~np.isfinite(array)))
+        raise ValueError(
+            f"{name} holds {n_bad} NaN or infinite values; clean them first "
+            f"(e.g. np.nan_to_num(array, nan=background))"
+        )
+
+
+def as_float32_image(array: Any, name: str = "array") -> np.ndarray:
+    """Return a finite 3D float32 view or copy of ``array`` (integers are converted)."""
+    arr = check_array_3d(array, name)
+    if arr.dtype != np.float32:
+        arr = arr.astype(np.float32)
+    check_finite(arr, name)
+    return arr
+
+
+def check_label_array(label: Any, name: str = "label") -> np.ndarray:
+    """Return ``label`` as a 3D integer array; booleans become uint8."""
+    arr = check_array_3d(label, name)
+    if arr.dtype == np.bool_:
+        return arr.astype(np.uint8)
+    if not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(
+            f"{name} must be an integer label map (e.g. uint8 or int16); got {describe(arr)}. "
+            f"Round and cast it explicitly if it holds integer values: "
+            f"np.rint({name}).astype(np.int16)"
+        )
+    return arr
+
+
+def as_triple(
+    value: Any,
+    name: str,
+    *,
+    positive: bool = False,
+    integer: bool = False,
+    allow_zero: bool = True,
+) -> tuple:
+    """Broadcast a scalar or check a length-3 sequence, one entry per axis."""
+    if isinstance(value, (numbers.Number, np.number)) and not isinstance(value, (bool, np.bool_)):
+        values = (value,) * 3
+    elif isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, (str, bytes)):
+        values = tuple(np.asarray(value).ravel().tolist()) if isinstance(value, np.ndarray) else tuple(value)
+        if len(values) != 3:
+            raise ValueError(f"{name} must have one entry per axis (3); got {len(values)}: {describe(value)}")
+    else:
+        raise TypeError(f"{name} must be a number or a sequence of 3 numbers; got {describe(value)}")
+    checked = []
+    for v in values:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.number)):
+            raise TypeError(f"{name} must hold real numbers; got {describe(value)}")
+        if not np.isfinite(v):
+            raise ValueError(f"{name} must be finite; got {describe(value)}")
+        if integer and float(v) != int(v):
+            raise ValueError(f"{name} must hold integers; got {describe(value)}")
+        if positive and (v < 0 or (v == 0 and not allow_zero)):
+            requirement = "> 0" if not allow_zero else ">= 0"
+            raise ValueError(f"{name} must be {requirement} on every axis; got {describe(value)}")
+        checked.append(int(v) if integer else float(v))
+    return tuple(checked)
+
+
+def check_probability(p: Any, name: str = "probability") -> float:
+    """Return ``p`` as a float in [0, 1]."""
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, (numbers.Real, np.number)):
+        raise TypeError(f"{name} must be a number in [0, 1]; got {describe(p)}")
+    if not 0.0 <= float(p) <= 1.0:
+        raise ValueError(f"{name} must be in [0, 1]; got {p}")
+    return float(p)
+
+
+def check_axis(axis: Any, name: str = "axis", ndim: int = 3) -> int:
+    """Return ``axis`` as an int in ``[0, ndim)`` (negative values count from the end)."""
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} must be an int in [-{ndim}, {ndim}); got {describe(axis)}")
+    if not -ndim <= int(axis) < ndim:
+        raise ValueError(f"{name} must be in [-{ndim}, {ndim}) for a {ndim}D volume; got {axis}")
+    return int(axis) % ndim
