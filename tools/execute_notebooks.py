@@ -34,12 +34,28 @@ def clean(nb: nbformat.NotebookNode) -> None:
         cell.metadata.pop("scrolled", None)
 
 
+def _expects_error(cell: nbformat.NotebookNode) -> bool:
+    return cell.cell_type == "code" and cell.source.lstrip().startswith("# NBVAL_RAISES_EXCEPTION")
+
+
 def mark_expected_errors(nb: nbformat.NotebookNode) -> None:
+    """Tag cells that raise on purpose so nbclient carries on past them."""
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.source.lstrip().startswith("# NBVAL_RAISES_EXCEPTION"):
+        if _expects_error(cell):
             tags = cell.metadata.setdefault("tags", [])
             if "raises-exception" not in tags:
                 tags.append("raises-exception")
+
+
+def unmark_expected_errors(nb: nbformat.NotebookNode) -> None:
+    """Drop those tags again: nbval reads the comment, and both together make it warn."""
+    for cell in nb.cells:
+        if _expects_error(cell):
+            tags = [t for t in cell.metadata.get("tags", []) if t != "raises-exception"]
+            if tags:
+                cell.metadata["tags"] = tags
+            else:
+                cell.metadata.pop("tags", None)
 
 
 def execute(path: Path, timeout: int = 600) -> None:
@@ -52,6 +68,7 @@ def execute(path: Path, timeout: int = 600) -> None:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    unmark_expected_errors(nb)
     clean(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)

@@ -15,7 +15,15 @@ Conventions (the same in every module and notebook):
 * Image math runs in float32; inputs are never modified.
 """
 
-from .data import MNI_LABELS, list_samples, load_nifti, load_sample
+from .data import list_samples, load_nifti, load_sample, MNI_LABELS
+from .display import (
+    LABEL_COLORS,
+    show_comparison,
+    show_mid_slice,
+    show_slices,
+    SliceViewer,
+    TransformExplorer,
+)
 from .phantom import CT_PHANTOM_HU, CT_PHANTOM_LABELS, make_ct_phantom
 from .records import apply_recorded, registered_names, replay, replayable
 from .volume import TransformRecord, Volume
@@ -23,17 +31,23 @@ from .volume import TransformRecord, Volume
 __version__ = "0.1.0"
 
 __all__ = [
+    "apply_recorded",
     "CT_PHANTOM_HU",
     "CT_PHANTOM_LABELS",
-    "MNI_LABELS",
-    "TransformRecord",
-    "Volume",
-    "apply_recorded",
+    "LABEL_COLORS",
     "list_samples",
     "load_nifti",
     "load_sample",
     "make_ct_phantom",
+    "MNI_LABELS",
     "registered_names",
     "replay",
     "replayable",
+    "show_comparison",
+    "show_mid_slice",
+    "show_slices",
+    "SliceViewer",
+    "TransformExplorer",
+    "TransformRecord",
+    "Volume",
 ]

@@ -147,3 +147,12 @@ def check_axis(axis: Any, name: str = "axis", ndim: int = 3) -> int:
     if not -ndim <= int(axis) < ndim:
         raise ValueError(f"{name} must be in [-{ndim}, {ndim}) for a {ndim}D volume; got {axis}")
     return int(axis) % ndim
+
+
+def check_non_negative_int(value: Any, name: str) -> int:
+    """Return ``value`` as an int >= 0 (booleans refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} must be a non-negative int; got {describe(value)}")
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative int; got {value}")
+    return int(value)

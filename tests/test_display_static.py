@@ -1,0 +1,167 @@
+"""Static three-plane figures, and the naive blog version they replace."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.contour import ContourSet
+from matplotlib.figure import Figure
+
+from tutorial_utils import Volume, show_comparison, show_mid_slice, show_slices
+from tutorial_utils.display.slicing import orientation_labels
+from tutorial_utils.naive.display import show_mid_slice as naive_show_mid_slice
+
+LAS = np.diag([-2.0, 2.0, 2.2, 1.0])
+
+
+@pytest.fixture
+def volume():
+    rng = np.random.default_rng(0)
+    image = rng.normal(size=(8, 6, 5)).astype(np.float32)
+    label = np.zeros((8, 6, 5), np.uint8)
+    label[2:5, 1:4, 1:4] = 2
+    return Volume(image, LAS, label)
+
+
+def images(ax):
+    return ax.get_images()
+
+
+def letters(ax):
+    return {text.get_text() for text in ax.texts}
+
+
+def test_each_panel_shows_the_transposed_slice_with_origin_lower(volume):
+    fig = show_slices(volume, (3, 2, 1))
+    sag, cor, axi = fig.axes[:3]
+    np.testing.assert_array_equal(images(sag)[0].get_array(), volume.image[3, :, :].T)
+    np.testing.assert_array_equal(images(cor)[0].get_array(), volume.image[:, 2, :].T)
+    np.testing.assert_array_equal(images(axi)[0].get_array(), volume.image[:, :, 1].T)
+    assert all(images(ax)[0].origin == "lower" for ax in (sag, cor, axi))
+    assert images(axi)[0].get_extent() == [-0.5, 7.5, -0.5, 5.5]  # data coordinates = voxel indices
+    assert [ax.get_title() for ax in (sag, cor, axi)] == ["sagittal  i = 3", "coronal  j = 2", "axial  k = 1"]
+
+
+def test_aspect_follows_the_voxel_spacing(volume):
+    fig = show_slices(volume)
+    assert [ax.get_aspect() for ax in fig.axes[:3]] == pytest.approx([1.1, 1.1, 1.0])
+
+
+def test_orientation_letters_come_from_the_affine(volume):
+    fig = show_slices(volume)
+    for axis, ax in enumerate(fig.axes[:3]):
+        assert letters(ax) == set(orientation_labels(LAS, axis).values())
+    assert {"R", "L", "A", "P"} == letters(fig.axes[2])
+
+
+def test_a_bare_array_has_no_letters_unless_an_affine_is_given(volume):
+    assert all(letters(ax) == set() for ax in show_slices(volume.image).axes)
+    assert letters(show_slices(volume.image, affine=LAS).axes[2]) == {"R", "L", "A", "P"}
+    assert show_slices(volume.image).axes[0].get_aspect() == 1.0
+
+
+def test_fill_overlay_is_transparent_outside_the_labels(volume):
+    fig = show_slices(volume, (3, 2, 2), alpha=0.5)
+    base, overlay = images(fig.axes[2])
+    rgba = overlay.get_array()
+    label_2d = volume.label[:, :, 2].T
+    assert (rgba[..., 3][label_2d == 0] == 0).all()
+    assert (rgba[..., 3][label_2d != 0] == 128).all()
+
+
+def test_contour_overlay_draws_outlines_instead_of_colours(volume):
+    fig = show_slices(volume, (3, 2, 2), overlay="contour")
+    ax = fig.axes[2]
+    assert len(images(ax)) == 1
+    assert any(isinstance(child, ContourSet) for child in ax.get_children())
+
+
+def test_overlay_none_shows_the_image_alone(volume):
+    ax = show_slices(volume, overlay=None).axes[2]
+    assert len(images(ax)) == 1
+    assert not any(isinstance(child, ContourSet) for child in ax.get_children())
+
+
+def test_limits_default_to_robust_percentiles_and_can_be_set(volume):
+    fig = show_slices(volume)
+    low, high = images(fig.axes[0])[0].get_clim()
+    assert low == pytest.approx(np.percentile(volume.image, 0.5), rel=1e-5)
+    assert high == pytest.approx(np.percentile(volume.image, 99.5), rel=1e-5)
+    assert images(show_slices(volume, vmin=-1, vmax=1).axes[1])[0].get_clim() == (-1.0, 1.0)
+
+
+def test_figures_are_not_registered_with_pyplot(volume):
+    fig = show_slices(volume)
+    assert isinstance(fig, Figure)
+    assert plt.get_fignums() == []  # so a notebook shows the returned figure once, not twice
+
+
+def test_drawing_into_existing_axes(volume):
+    fig, axes = plt.subplots(1, 3)
+    assert show_slices(volume, axes=axes, title="mine") is fig
+    assert fig.get_suptitle() == "mine"
+    with pytest.raises(ValueError, match="axes must hold 3 Axes"):
+        show_slices(volume, axes=axes[:2])
+    with pytest.raises(TypeError, match="axes must"):
+        show_slices(volume, axes="abc")
+
+
+def test_legend_lists_the_label_names(volume):
+    fig = show_slices(volume, legend={0: "background", 2: "tumour"})
+    texts = [t.get_text() for t in fig.axes[2].get_legend().get_texts()]
+    assert texts == ["2 tumour"]
+
+
+def test_bad_arguments_name_the_parameter(volume):
+    with pytest.raises(ValueError, match="alpha must be in"):
+        show_slices(volume.image, alpha=2.0)
+    with pytest.raises(ValueError, match="overlay must be one of"):
+        show_slices(volume, overlay="outline")
+    with pytest.raises(ValueError, match="vmax must be > vmin"):
+        show_slices(volume, vmin=2.0, vmax=1.0)
+    with pytest.raises(TypeError, match="vmin must be a number"):
+        show_slices(volume, vmin="low")
+    with pytest.raises(ValueError, match=r"indices\[0\]"):
+        show_slices(volume, (8, 0, 0))
+
+
+def test_read_only_input_is_not_modified(volume):
+    image = volume.image.copy()
+    image.setflags(write=False)
+    show_slices(image, label=volume.label)
+    np.testing.assert_array_equal(image, volume.image)
+
+
+def test_show_mid_slice_uses_the_centre_voxel(volume):
+    fig = show_mid_slice(volume, overlay="contour")
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["sagittal  i = 4", "coronal  j = 3", "axial  k = 2"]
+
+
+def test_show_comparison_draws_one_titled_row_per_item(volume):
+    cropped = volume.image[2:6]
+    fig = show_comparison({"before": volume, "cropped": cropped})
+    assert [sf.get_suptitle() for sf in fig.subfigs] == ["before", "cropped"]
+    assert len(fig.axes) == 6
+    np.testing.assert_array_equal(images(fig.axes[5])[0].get_array(), cropped[:, :, 2].T)
+    with pytest.raises(TypeError, match="items must be a non-empty dict"):
+        show_comparison({})
+    with pytest.raises(TypeError, match="sets title itself"):
+        show_comparison({"a": volume}, title="x")
+
+
+# -- the naive blog version --------------------------------------------------------------------
+
+
+def test_naive_show_mid_slice_draws_square_voxels_without_orientation(volume):
+    fig = naive_show_mid_slice(volume.image)
+    axes = fig.axes
+    assert [ax.get_aspect() for ax in axes] == [1.0, 1.0, 1.0]  # the 2.2 mm voxels come out square
+    assert [ax.get_aspect() for ax in show_mid_slice(volume).axes[:3]] == pytest.approx([1.1, 1.1, 1.0])
+    assert all(letters(ax) == set() for ax in axes)  # nobody can tell left from right
+    assert all(ax.get_title() == "" for ax in axes)
+
+
+def test_naive_middle_is_one_below_the_centre_for_even_sizes(volume):
+    fig = naive_show_mid_slice(volume.image)
+    np.testing.assert_array_equal(images(fig.axes[0])[0].get_array(), volume.image[3, :, :].T)  # 8 -> 3, not 4

@@ -1,0 +1,302 @@
+"""SliceViewer and TransformExplorer driven headlessly: set a slider, check what is displayed."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from PIL import Image
+
+from tutorial_utils import SliceViewer, TransformExplorer, Volume
+from tutorial_utils.display._panels import colormap_table
+from tutorial_utils.display.slicing import composite, overlay_table
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+AFFINE = np.diag([2.0, 2.0, 3.0, 1.0])
+
+
+@pytest.fixture
+def volume():
+    rng = np.random.default_rng(1)
+    image = rng.uniform(0, 100, size=(12, 10, 8)).astype(np.float32)
+    label = np.zeros(image.shape, np.uint8)
+    label[3:9, 2:7, 2:6] = 1
+    label[5:7, 4:6, 3:5] = 3
+    return Volume(image, AFFINE, label)
+
+
+def decode(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+# -- SliceViewer --------------------------------------------------------------------------------
+
+
+def test_moving_a_plane_slider_shows_that_slice(volume):
+    viewer = SliceViewer(volume)
+    before = viewer.png
+    viewer.sliders["axial"].value = 6
+    assert viewer.indices == (6, 5, 6)
+    np.testing.assert_array_equal(viewer.slices()[2], volume.image[:, :, 6].T)
+    low, high = viewer.window.value
+    expected = composite(volume.image[:, :, 6].T, volume.label[:, :, 6].T, low, high,
+                         overlay_table(colormap_table("gray"), 0.4))
+    np.testing.assert_array_equal(viewer.displayed()[2], expected)
+    assert viewer.png != before
+
+
+@pytest.mark.parametrize("name, axis", [("sagittal", 0), ("coronal", 1)])
+def test_each_plane_slider_drives_its_own_panel(volume, name, axis):
+    viewer = SliceViewer(volume)
+    others = [viewer.displayed()[a].copy() for a in range(3) if a != axis]
+    viewer.sliders[name].value = 1
+    np.testing.assert_array_equal(viewer.slices()[axis], np.take(volume.image, 1, axis=axis).T)
+    assert [d for a, d in enumerate(viewer.displayed()) if a != axis][0].tobytes() == others[0].tobytes()
+
+
+def test_crosshairs_follow_the_other_planes(volume):
+    viewer = SliceViewer(volume)
+    viewer.sliders["axial"].value = 2
+    viewer.sliders["sagittal"].value = 9
+    sag, cor, axi = viewer.panels
+    assert sag.crosshair[1].get_ydata()[0] == 2  # sagittal: k up
+    assert cor.crosshair[1].get_ydata()[0] == 2  # coronal: k up
+    assert cor.crosshair[0].get_xdata()[0] == 9  # coronal: i across
+    assert axi.crosshair[0].get_xdata()[0] == 9  # axial: i across
+
+
+def test_updates_drawn_over_the_cached_background_equal_a_full_redraw(volume):
+    viewer = SliceViewer(volume)
+    viewer.sliders["coronal"].value = 2
+    viewer.window.value = (20.0, 60.0)
+    blitted = viewer.rgba().copy()
+    viewer.render(full=True)
+    np.testing.assert_array_equal(blitted, viewer.rgba())
+    np.testing.assert_array_equal(decode(viewer.png), viewer.rgba())
+
+
+def test_window_and_overlay_controls(volume):
+    viewer = SliceViewer(volume)
+    viewer.window.value = (40.0, 60.0)
+    axial = viewer.slices()[2]
+    plain = overlay_table(colormap_table("gray"), 0.4)
+    np.testing.assert_array_equal(viewer.displayed()[2],
+                                  composite(axial, volume.label[:, :, 4].T, 40.0, 60.0, plain))
+    viewer.show_labels.value = False
+    np.testing.assert_array_equal(viewer.displayed()[2], composite(axial, None, 40.0, 60.0, plain))
+    viewer.show_labels.value = True
+    viewer.opacity.value = 0.0
+    np.testing.assert_array_equal(viewer.displayed()[2], composite(axial, None, 40.0, 60.0, plain))
+
+
+def test_without_a_label_the_overlay_controls_are_disabled(volume):
+    viewer = SliceViewer(volume.image)
+    assert viewer.show_labels.disabled and viewer.opacity.disabled
+    rgb = viewer.displayed()[0][..., :3]
+    assert (rgb == rgb[..., :1]).all()  # grey only
+
+
+def test_plane_sliders_update_while_dragging(volume):
+    viewer = SliceViewer(volume)
+    assert all(slider.continuous_update for slider in viewer.sliders.values())
+    assert [s.max for s in viewer.sliders.values()] == [11, 9, 7]
+
+
+def test_mimebundle_carries_the_live_widget_and_a_static_png(volume):
+    viewer = SliceViewer(volume)
+    bundle = viewer._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle
+    assert bundle[WIDGET_VIEW]["model_id"] == viewer.widget.model_id
+    assert base64.b64decode(bundle["image/png"]) == viewer.png
+    assert bundle["text/plain"].startswith("SliceViewer(shape=(12, 10, 8)")
+    assert viewer.image in viewer.widget.children
+
+
+def test_viewer_errors_name_the_parameter(volume):
+    with pytest.raises(ValueError, match="vmax must be > vmin"):
+        SliceViewer(volume, vmin=5, vmax=1)
+    with pytest.raises(ValueError, match=r"indices\[1\]"):
+        SliceViewer(volume, indices=(0, 10, 0))
+    with pytest.raises(ValueError, match="cmap must be"):
+        SliceViewer(volume, cmap="no-such-map")
+
+
+# -- TransformExplorer --------------------------------------------------------------------------
+
+
+def scale(volume, gain=1.0, rng=None):
+    return volume.replace(image=volume.image * gain)
+
+
+def test_explorer_runs_the_transform_with_the_slider_values(volume):
+    explorer = TransformExplorer(volume, scale, shared_range=True, gain=(1.0, 3.0, 0.5))
+    assert explorer.values == {"gain": 2.0}
+    np.testing.assert_allclose(explorer.after.image, volume.image * 2.0)
+    before_png = explorer.png
+    explorer.controls["gain"].value = 3.0
+    np.testing.assert_allclose(explorer.after.image, volume.image * 3.0)
+    np.testing.assert_array_equal(explorer.slices("after")[2], explorer.after.image[:, :, 4].T)
+    assert explorer.png != before_png
+
+
+def test_each_row_gets_its_own_limits_unless_shared(volume):
+    explorer = TransformExplorer(volume, scale, gain=(1.0, 3.0, 1.0))
+    np.testing.assert_array_equal(explorer.displayed("before")[2], explorer.displayed("after")[2])
+    shared = TransformExplorer(volume, scale, shared_range=True, gain=(1.0, 3.0, 1.0))
+    assert not np.array_equal(shared.displayed("before")[2], shared.displayed("after")[2])
+
+
+def test_parameter_sliders_wait_for_release(volume):
+    def transform(volume, gain, other):
+        return volume
+
+    explorer = TransformExplorer(volume, transform, gain=(1.0, 3.0, 0.5), other=widgets.FloatSlider())
+    assert not any(control.continuous_update for control in explorer.controls.values())
+
+
+def test_slider_specs_build_the_matching_widgets(volume):
+    def transform(volume, n, mode, flag, rng=None):
+        return volume
+
+    explorer = TransformExplorer(volume, transform, seed=3, n=(0, 10, 2), mode=["a", "b"], flag=True)
+    assert isinstance(explorer.controls["n"], widgets.IntSlider)
+    assert isinstance(explorer.controls["mode"], widgets.Dropdown)
+    assert isinstance(explorer.controls["flag"], widgets.Checkbox)
+    assert explorer.values == {"n": 4, "mode": "a", "flag": True, "seed": 3}
+    with pytest.raises(TypeError, match="slider 'n' must be"):
+        TransformExplorer(volume, transform, n="many")
+    with pytest.raises(ValueError, match="needs max > min"):
+        TransformExplorer(volume, transform, n=(5, 1, 1))
+
+
+def test_the_seed_slider_is_passed_as_rng(volume):
+    seen = []
+
+    def noisy(volume, sigma, rng=None):
+        seen.append(rng)
+        noise = np.random.default_rng(rng).normal(0, sigma, volume.shape).astype(np.float32)
+        return volume.replace(image=volume.image + noise)
+
+    explorer = TransformExplorer(volume, noisy, seed=7, sigma=(0.0, 2.0, 0.5, 1.0))
+    first = explorer.after.image.copy()
+    explorer.controls["seed"].value = 8
+    assert seen == [7, 8]
+    assert not np.array_equal(first, explorer.after.image)
+    explorer.set(seed=7)
+    np.testing.assert_array_equal(first, explorer.after.image)
+
+
+def test_a_failing_transform_shows_its_error_and_keeps_the_last_result(volume):
+    def fragile(volume, gain):
+        if gain > 2:
+            raise ValueError("gain must be <= 2")
+        return scale(volume, gain)
+
+    explorer = TransformExplorer(volume, fragile, gain=(1.0, 3.0, 0.5))
+    good = explorer.after
+    explorer.set(gain=3.0)
+    assert "ValueError: gain must be &lt;= 2" in explorer.status.value
+    assert explorer.after is good
+    explorer.set(gain=1.5)
+    assert "transform ran in" in explorer.status.value
+    with pytest.raises(RuntimeError, match="starting values.*ValueError: gain must be <= 2"):
+        TransformExplorer(volume, fragile, gain=(2.5, 3.0, 0.5))
+
+
+def test_set_updates_once_and_refuses_unknown_names(volume):
+    calls = []
+
+    def counted(volume, a, b):
+        calls.append((a, b))
+        return volume
+
+    explorer = TransformExplorer(volume, counted, a=(0, 4, 1), b=(0, 4, 1))
+    explorer.set(a=0, b=4)
+    assert calls == [(2, 2), (0, 4)]
+    with pytest.raises(ValueError, match=r"unknown control name\(s\) \['c'\]"):
+        explorer.set(c=1)
+
+
+def crop(volume, start):
+    """A crop that keeps world coordinates (independent of tutorial_utils' own crop)."""
+    shift = np.eye(4)
+    shift[:3, 3] = start
+    region = tuple(slice(s, n - s) for s, n in zip(start, volume.shape))
+    return Volume(volume.image[region], volume.affine @ shift, volume.label[region])
+
+
+def test_a_grid_change_maps_the_after_slices_by_world_coordinates(volume):
+    explorer = TransformExplorer(volume, lambda v, margin: crop(v, (margin,) * 3), margin=(1, 3, 1, 2))
+    assert explorer.after.shape == (8, 6, 4)
+    assert explorer.after_indices() == (4, 3, 2)  # before centre (6, 5, 4) minus the margin
+    np.testing.assert_array_equal(explorer.slices("after")[0], explorer.after.image[4].T)
+    assert explorer.axes()["after"][2].get_xlim() == (-0.5, 7.5)
+    explorer.planes["sagittal"].value = 0  # outside the crop: clipped to its first slice
+    assert explorer.after_indices()[0] == 0
+    explorer.set(margin=1)
+    assert explorer.axes()["after"][2].get_xlim() == (-0.5, 9.5)
+
+
+def test_array_outputs_reuse_the_input_grid_when_the_shape_matches(volume):
+    explorer = TransformExplorer(volume, lambda v, gain: v.image * gain, gain=(1.0, 2.0, 1.0))
+    assert explorer._after_data.label is volume.label
+    explorer = TransformExplorer(volume, lambda v, n: v.image[n:], n=(1, 2, 1))
+    assert explorer._after_data.label is None and explorer._after_data.affine is None
+
+
+def test_plane_sliders_move_both_rows(volume):
+    explorer = TransformExplorer(volume, scale, gain=(1.0, 2.0, 1.0))
+    explorer.planes["axial"].value = 1
+    np.testing.assert_array_equal(explorer.slices("before")[2], volume.image[:, :, 1].T)
+    np.testing.assert_array_equal(explorer.slices("after")[2], explorer.after.image[:, :, 1].T)
+
+
+def test_annotations_are_replaced_on_each_update(volume):
+    calls = []
+
+    def annotate(axes, values):
+        calls.append(dict(values))
+        assert set(axes) == {"before", "after", "histogram"}
+        axes["after"][2].axvline(values["gain"])
+        axes["histogram"].axvline(values["gain"] * 10)
+
+    explorer = TransformExplorer(volume, scale, histogram=True, annotate=annotate, gain=(1.0, 3.0, 1.0))
+    n_lines = len(explorer.axes()["after"][2].lines)
+    explorer.set(gain=3.0)
+    assert len(explorer.axes()["after"][2].lines) == n_lines
+    assert explorer.axes()["after"][2].lines[-1].get_xdata()[0] == 3.0
+    assert calls == [{"gain": 2.0}, {"gain": 3.0}]
+
+
+def test_a_failing_annotate_is_reported_in_the_status_line(volume):
+    def broken(axes, values):
+        axes["after"][0].axhline(1.0)
+        raise KeyError("no such value")
+
+    explorer = TransformExplorer(volume, scale, annotate=broken, gain=(1.0, 3.0, 1.0))
+    assert "annotate failed" in explorer.status.value and "KeyError" in explorer.status.value
+    n_lines = len(explorer.axes()["after"][0].lines)
+    explorer.set(gain=1.0)
+    assert len(explorer.axes()["after"][0].lines) == n_lines  # what it drew is still removed
+
+
+def test_histogram_counts_every_voxel(volume):
+    explorer = TransformExplorer(volume, scale, histogram=True, gain=(1.0, 3.0, 1.0))
+    values, edges, _ = explorer._stairs["after"].get_data()
+    assert values.sum() == pytest.approx(volume.image.size, abs=5)  # empty bins are drawn at 0.8
+    assert edges[-1] == pytest.approx(float(explorer.after.image.max()))
+
+
+def test_explorer_mimebundle_and_argument_errors(volume):
+    explorer = TransformExplorer(volume, scale, gain=(1.0, 2.0, 1.0))
+    bundle = explorer._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle and base64.b64decode(bundle["image/png"]) == explorer.png
+    with pytest.raises(TypeError, match="transform must be callable"):
+        TransformExplorer(volume, "scale")
+    with pytest.raises(TypeError, match="seed must be a non-negative int"):
+        TransformExplorer(volume, scale, seed=1.5)
+    with pytest.raises(ValueError, match="row must be one of"):
+        explorer.slices("middle")

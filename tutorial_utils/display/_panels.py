@@ -1,0 +1,252 @@
+"""Matplotlib pieces shared by the static figures and the widgets.
+
+One *panel* is one plane (sagittal, coronal or axial) drawn in one Axes: the
+image, an optional label overlay, orientation letters and a title. The
+static functions draw a panel once (image and overlay as separate artists,
+with ticks); the widgets draw one pre-blended RGBA image per panel and keep
+its artists (:class:`Panel`) to update them in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.image import AxesImage
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+
+from .._checks import describe
+from .slicing import (
+    AXIS_NAMES,
+    PLANES,
+    color_of,
+    crosshair_position,
+    display_aspect,
+    label_rgba,
+    orientation_labels,
+    panel_extent,
+    panel_sizes_mm,
+    plane_axes,
+    plane_slice,
+)
+
+#: Colour of the orientation letters and crosshairs (readable on grey and on colour overlays).
+ACCENT = "#ffd54f"
+_LETTER_POSITIONS = {
+    "left": (0.02, 0.5, "left", "center"),
+    "right": (0.98, 0.5, "right", "center"),
+    "bottom": (0.5, 0.02, "center", "bottom"),
+    "top": (0.5, 0.98, "center", "top"),
+}
+# Just outside the frame (widgets: the letters then never need redrawing over a new slice).
+_LETTER_POSITIONS_OUTSIDE = {
+    "left": (-0.02, 0.5, "right", "center"),
+    "right": (1.02, 0.5, "left", "center"),
+    "bottom": (0.5, -0.02, "center", "top"),
+    "top": (0.5, 1.02, "center", "bottom"),
+}
+
+
+@dataclass
+class Panel:
+    """Artists of one widget panel, kept so the widget can update them in place."""
+
+    axis: int
+    ax: Axes
+    image: AxesImage
+    letters: dict[str, Text] = field(default_factory=dict)
+    crosshair: tuple[Line2D, Line2D] | None = None
+
+
+def panel_title(axis: int, index: int) -> str:
+    """Title of a panel, e.g. ``"axial  k = 94"``."""
+    return f"{PLANES[axis]}  {AXIS_NAMES[axis]} = {int(index)}"
+
+
+def layout_widths(shape: Sequence[int], spacing: Sequence[float]) -> tuple[list[float], float]:
+    """Width ratios of the three panels and the tallest panel's height, both in mm."""
+    sizes = panel_sizes_mm(shape, spacing)
+    return [w for w, _ in sizes], max(h for _, h in sizes)
+
+
+def row_figsize(
+    shape: Sequence[int], spacing: Sequence[float], panel_height: float = 2.4, rows: int = 1
+) -> tuple[float, float]:
+    """Figure size (inches) for ``rows`` rows of three panels ``panel_height`` inches tall."""
+    widths, height = layout_widths(shape, spacing)
+    width = panel_height * sum(widths) / height + 1.2
+    return (float(min(max(width, 4.0), 14.0)), float(rows * (panel_height + 0.6)))
+
+
+def style_axes(ax: Axes, axis: int, shape: Sequence[int], spacing: Sequence[float]) -> None:
+    """Aspect from the spacing, limits on the voxel grid, small index ticks and axis names."""
+    h, v = plane_axes(axis)
+    left, right, bottom, top = panel_extent(shape, axis)
+    ax.set_xlim(left, right)
+    ax.set_ylim(bottom, top)
+    ax.set_aspect(display_aspect(spacing, axis))
+    ax.set_xlabel(AXIS_NAMES[h], fontsize=8, labelpad=1)
+    ax.set_ylabel(AXIS_NAMES[v], fontsize=8, labelpad=1)
+    ax.tick_params(labelsize=7, length=2, pad=1)
+
+
+def draw_letters(ax: Axes, affine: np.ndarray | None, axis: int, *, outside: bool = False) -> dict[str, Text]:
+    """Orientation letters at the four edges, inside the frame or just outside (none without an affine)."""
+    positions = _LETTER_POSITIONS_OUTSIDE if outside else _LETTER_POSITIONS
+    letters = {}
+    for edge, letter in orientation_labels(affine, axis).items():
+        x, y, ha, va = positions[edge]
+        letters[edge] = ax.text(
+            x, y, letter, transform=ax.transAxes, ha=ha, va=va,
+            color="#b8860b" if outside else ACCENT, fontsize=9, fontweight="bold",
+        )
+    return letters
+
+
+def draw_panel(
+    ax: Axes,
+    image: np.ndarray,
+    label: np.ndarray | None,
+    affine: np.ndarray | None,
+    spacing: Sequence[float],
+    axis: int,
+    index: int,
+    *,
+    vmin: float,
+    vmax: float,
+    cmap: Any = "gray",
+    overlay: str | None = "fill",
+    alpha: float = 0.4,
+    crosshair_at: Sequence[int] | None = None,
+) -> None:
+    """Draw plane ``axis`` of ``image`` at ``index`` into ``ax`` (a static panel, with ticks).
+
+    ``image`` and ``label`` are 3D; ``overlay`` is ``"fill"`` (translucent
+    colours), ``"contour"`` (one outline per label value) or None.
+    ``crosshair_at`` (voxel indices) adds the lines where the other two
+    planes cut this one.
+    """
+    extent = panel_extent(image.shape, axis)
+    ax.imshow(plane_slice(image, axis, index), cmap=cmap, vmin=vmin, vmax=vmax, origin="lower", extent=extent)
+    if label is not None and overlay is not None:
+        label_2d = plane_slice(label, axis, index)
+        if overlay == "fill":
+            ax.imshow(label_rgba(label_2d, alpha), origin="lower", extent=extent, interpolation="nearest")
+        else:
+            draw_contours(ax, label_2d)
+    style_axes(ax, axis, image.shape, spacing)
+    ax.set_title(panel_title(axis, index), fontsize=9, pad=3)
+    draw_letters(ax, affine, axis)
+    if crosshair_at is not None:
+        draw_crosshair(ax, axis, crosshair_at)
+
+
+def draw_rgba_panel(
+    ax: Axes,
+    rgba: np.ndarray,
+    shape: Sequence[int],
+    spacing: Sequence[float],
+    affine: np.ndarray | None,
+    axis: int,
+    *,
+    crosshair_at: Sequence[int] | None = None,
+) -> Panel:
+    """A widget panel: one pre-blended RGBA slice (see ``slicing.composite``), no ticks.
+
+    The plane name is the title (the sliders show the index) and the
+    orientation letters sit just outside the frame, so between updates only
+    the image and the crosshair change and everything else stays in the
+    cached background.
+    """
+    artist = ax.imshow(rgba, origin="lower", extent=panel_extent(shape, axis), interpolation="nearest")
+    style_widget_axes(ax, axis, shape, spacing, affine)
+    panel = Panel(axis, ax, artist)
+    panel.letters = draw_letters(ax, affine, axis, outside=True)
+    if crosshair_at is not None:
+        panel.crosshair = draw_crosshair(ax, axis, crosshair_at)
+    return panel
+
+
+def style_widget_axes(
+    ax: Axes, axis: int, shape: Sequence[int], spacing: Sequence[float], affine: np.ndarray | None
+) -> None:
+    """Limits and aspect of a widget panel, without ticks; the plane name as title."""
+    style_axes(ax, axis, shape, spacing)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(PLANES[axis], fontsize=9, pad=15 if affine is not None else 3)
+
+
+def draw_crosshair(ax: Axes, axis: int, indices: Sequence[int]) -> tuple[Line2D, Line2D]:
+    """Vertical and horizontal lines where the other two planes cut the panel of plane ``axis``."""
+    x, y = crosshair_position(indices, axis)
+    style = dict(color=ACCENT, linewidth=0.8, alpha=0.8)
+    return ax.axvline(x, **style), ax.axhline(y, **style)
+
+
+def widget_figure(figsize: tuple[float, float], dpi: int) -> Figure:
+    """A figure for a widget: constrained layout with room between panels for the outside letters."""
+    return Figure(figsize=figsize, dpi=dpi, layout=ConstrainedLayoutEngine(wspace=0.08))
+
+
+def colormap_table(cmap: Any) -> np.ndarray:
+    """The colormap ``cmap`` (name or Colormap) as 256 RGBA entries, ``(256, 4)`` uint8."""
+    try:
+        colormap = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
+        return colormap(np.linspace(0.0, 1.0, 256), bytes=True)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"cmap must be a matplotlib colormap or its name; got {describe(cmap)}") from exc
+
+
+def draw_contours(ax: Axes, label_2d: np.ndarray) -> None:
+    """Outline each non-zero label value of a 2D (display-ready) label slice in its colour."""
+    for value in np.unique(label_2d):
+        if value == 0:
+            continue
+        mask = (label_2d == value).astype(np.float32)
+        ax.contour(mask, levels=[0.5], colors=[color_of(int(value))], linewidths=1.0)
+
+
+def add_legend(ax: Axes, names: Mapping[int, str]) -> None:
+    """Legend of label colours to the right of ``ax`` (label 0 is left out: it is not drawn)."""
+    handles = [
+        Patch(facecolor=color_of(int(value)), edgecolor="none", label=f"{int(value)} {name}")
+        for value, name in sorted(names.items())
+        if int(value) != 0
+    ]
+    ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7,
+        frameon=False, borderaxespad=0.0, handlelength=1.0,
+    )
+
+
+def root_figure(ax: Axes) -> Figure:
+    """The top-level Figure holding ``ax`` (also from inside sub-figures)."""
+    fig = ax.figure
+    while isinstance(fig, SubFigure):
+        fig = fig.figure
+    return fig
+
+
+def check_axes(axes: Any) -> list[Axes]:
+    """Three matplotlib Axes, or a ``TypeError``/``ValueError`` naming ``axes``."""
+    if isinstance(axes, np.ndarray):
+        axes = list(axes.ravel())
+    if not isinstance(axes, Sequence) or isinstance(axes, (str, bytes)):
+        raise TypeError(f"axes must be a sequence of 3 matplotlib Axes; got {describe(axes)}")
+    if len(axes) != 3:
+        raise ValueError(f"axes must hold 3 Axes (sagittal, coronal, axial); got {len(axes)}")
+    for ax in axes:
+        if not isinstance(ax, Axes):
+            raise TypeError(f"axes must hold matplotlib Axes; got {describe(ax)}")
+    return list(axes)
