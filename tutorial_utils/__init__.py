@@ -15,6 +15,23 @@ Conventions (the same in every module and notebook):
 * Image math runs in float32; inputs are never modified.
 """
 
+from .crop import (
+    center_crop,
+    crop,
+    crop_or_pad,
+    crop_start_around,
+    foreground_bbox,
+    pad_to_shape,
+    random_crop_start,
+)
+from .crop_plots import crop_box_annotator, draw_crop_box
+from .crop_volume import (
+    center_crop_volume,
+    crop_or_pad_volume,
+    crop_volume,
+    pad_volume,
+    random_crop,
+)
 from .data import list_samples, load_nifti, load_sample, MNI_LABELS
 from .display import (
     LABEL_COLORS,
@@ -32,14 +49,28 @@ __version__ = "0.1.0"
 
 __all__ = [
     "apply_recorded",
+    "center_crop",
+    "center_crop_volume",
+    "crop",
+    "crop_box_annotator",
+    "crop_or_pad",
+    "crop_or_pad_volume",
+    "crop_start_around",
+    "crop_volume",
     "CT_PHANTOM_HU",
     "CT_PHANTOM_LABELS",
+    "draw_crop_box",
+    "foreground_bbox",
     "LABEL_COLORS",
     "list_samples",
     "load_nifti",
     "load_sample",
     "make_ct_phantom",
     "MNI_LABELS",
+    "pad_to_shape",
+    "pad_volume",
+    "random_crop",
+    "random_crop_start",
     "registered_names",
     "replay",
     "replayable",

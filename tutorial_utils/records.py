@@ -63,12 +63,18 @@ def apply_recorded(volume: Volume, name: str, **params: Any) -> Volume:
 
 
 def replay(volume: Volume, records: Iterable[TransformRecord]) -> Volume:
-    """Apply recorded draws to ``volume`` in order, with no randomness.
+    """Apply recorded steps to ``volume`` in order, with no randomness.
+
+    Records that ``volume`` already carries are not applied twice: when
+    ``volume.history`` is the start of ``records`` (``volume`` is an earlier
+    stage of the same pipeline, e.g. the resampled scan that was then
+    augmented), only the records after it are applied.
 
     Parameters
     ----------
     volume : Volume
-        Usually the volume the records were first drawn for.
+        Usually the volume the records were first drawn for, or another scan
+        to augment the same way.
     records : iterable of TransformRecord
         For example ``augmented.history``.
 
@@ -77,11 +83,30 @@ def replay(volume: Volume, records: Iterable[TransformRecord]) -> Volume:
     Volume
         Identical to the original augmented volume when ``volume`` is the
         original input; its history holds the replayed records.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tutorial_utils import Volume, crop_volume, pad_volume
+    >>> raw = Volume(np.arange(64.0).reshape(4, 4, 4), np.eye(4))
+    >>> cropped = crop_volume(raw, 1, 2)
+    >>> out = pad_volume(cropped, 4)
+    >>> [r.name for r in out.history]
+    ['crop', 'pad']
+    >>> bool(np.array_equal(replay(raw, out.history).image, out.image))
+    True
+    >>> bool(np.array_equal(replay(cropped, out.history).image, out.image))
+    True
     """
     if not isinstance(volume, Volume):
         raise TypeError(f"volume must be a Volume; got {describe(volume)}")
+    records = tuple(records)
     for record in records:
         if not isinstance(record, TransformRecord):
             raise TypeError(f"records must hold TransformRecord entries; got {describe(record)}")
+    done = len(volume.history)
+    if records[:done] != volume.history:
+        done = 0
+    for record in records[done:]:
         volume = apply_recorded(volume, record.name, **dict(record.params))
     return volume

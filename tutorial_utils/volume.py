@@ -22,7 +22,7 @@ PathOrImage = Union[str, "os.PathLike[str]", nib.spatialimages.SpatialImage]
 
 @dataclass(frozen=True)
 class TransformRecord:
-    """What one random transform drew, enough to replay it exactly.
+    """What one transform did (for a random one, what it drew), enough to replay it exactly.
 
     Parameters
     ----------
@@ -54,9 +54,10 @@ class Volume:
         Label map on the same grid as ``image`` (0 = background). Boolean
         masks are stored as uint8; float labels are refused.
     history : tuple of TransformRecord
-        What the random transforms applied so far drew, oldest first; empty
-        for a freshly loaded volume. Replay it with
-        :func:`tutorial_utils.records.replay`.
+        What the transforms applied so far did, oldest first, random ones
+        with what they drew (resampling and crop-or-pad with their
+        parameters, a rotation with its angles); empty for a freshly loaded
+        volume. Replay it with :func:`tutorial_utils.records.replay`.
 
     Raises
     ------
