@@ -43,11 +43,14 @@ from .display import (
 )
 from .phantom import CT_PHANTOM_HU, CT_PHANTOM_LABELS, make_ct_phantom
 from .records import apply_recorded, registered_names, replay, replayable
+from .resample import grid_affine, resample_to_spacing, resize_volume
+from .resize import antialias_sigma, random_zoom, rescale, resize, zoom, zoom_volume
 from .volume import TransformRecord, Volume
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "antialias_sigma",
     "apply_recorded",
     "center_crop",
     "center_crop_volume",
@@ -61,6 +64,7 @@ __all__ = [
     "CT_PHANTOM_LABELS",
     "draw_crop_box",
     "foreground_bbox",
+    "grid_affine",
     "LABEL_COLORS",
     "list_samples",
     "load_nifti",
@@ -71,9 +75,14 @@ __all__ = [
     "pad_volume",
     "random_crop",
     "random_crop_start",
+    "random_zoom",
     "registered_names",
     "replay",
     "replayable",
+    "resample_to_spacing",
+    "rescale",
+    "resize",
+    "resize_volume",
     "show_comparison",
     "show_mid_slice",
     "show_slices",
@@ -81,4 +90,6 @@ __all__ = [
     "TransformExplorer",
     "TransformRecord",
     "Volume",
+    "zoom",
+    "zoom_volume",
 ]

@@ -1,0 +1,407 @@
+"""Resize, rescale and zoom a 3D array; ``random_zoom`` for a ``Volume``.
+
+Three operations that blog code often mixes up:
+
+* :func:`resize` changes the **array shape** (``(I, J, K) -> shape``). The
+  field of view stays the same, so the voxel size changes, by a different
+  factor per axis if the shapes are not proportional.
+* :func:`rescale` is the same operation given a factor instead of a shape:
+  ``shape = round(old_shape * factor)``.
+* :func:`zoom` keeps the shape and magnifies (factor > 1) or shrinks
+  (factor < 1) the **content** about the volume centre: an augmentation.
+
+For a ``Volume``, changing the voxel size is usually what you want:
+:func:`tutorial_utils.resample.resample_to_spacing` (it updates the affine).
+
+Grid placement used by :func:`resize` and :func:`rescale`: the old and new
+grids cover the same field of view (their outer voxel *edges* coincide) and
+share their centre, exactly as ``scipy.ndimage.zoom(..., grid_mode=True)``,
+``skimage.transform.resize`` and PyTorch's ``align_corners=False`` do. The
+output voxel ``o`` samples the input at ``c_in + step * (o - c_out)``, with
+``c = (n - 1) / 2`` the centre and ``step = n_in / n_out`` per axis.
+
+Anti-aliasing: a grid with fewer voxels cannot hold the finest detail of the
+input. Sampling it anyway folds that detail back as false patterns (moire,
+jagged edges): aliasing. With ``antialias=True`` the image is first smoothed
+with a Gaussian whose width follows the downsampling factor of each axis
+(:func:`antialias_sigma`); axes that are upsampled are not smoothed.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+from scipy import ndimage
+
+from . import _threads
+from ._checks import (
+    RngLike,
+    as_float32_image,
+    as_rng,
+    as_triple,
+    check_array_3d,
+    check_finite,
+    describe,
+)
+from .records import apply_recorded, replayable
+from .volume import Volume
+
+__all__ = ["antialias_sigma", "random_zoom", "rescale", "resize", "zoom", "zoom_volume"]
+
+
+def check_order(order: Any) -> int:
+    """Return ``order`` as a spline order in 0..5 (0 nearest, 1 linear, 3 cubic)."""
+    if isinstance(order, (bool, np.bool_)) or not isinstance(order, numbers.Integral):
+        raise TypeError(f"order must be an int from 0 to 5; got {describe(order)}")
+    if not 0 <= int(order) <= 5:
+        raise ValueError(f"order must be an int from 0 to 5 (0 nearest, 1 linear, 3 cubic); got {order}")
+    return int(order)
+
+
+def check_shape(shape: Any, name: str = "shape") -> tuple[int, int, int]:
+    """Return ``shape`` as three positive ints."""
+    if not isinstance(shape, (Sequence, np.ndarray)) or isinstance(shape, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of 3 ints (I, J, K); got {describe(shape)}")
+    return as_triple(shape, name, integer=True, positive=True, allow_zero=False)  # type: ignore[return-value]
+
+
+def antialias_sigma(factor: float | Sequence[float]) -> tuple[float, float, float]:
+    """Gaussian sigma (in input voxels) that :func:`resize` uses before downsampling.
+
+    A voxel of a grid ``f`` times coarser averages the signal over a box ``f``
+    input voxels wide. A box of width ``w`` has variance ``w**2 / 12`` and an
+    input voxel already averages over width 1, so the blur still missing has
+    variance ``(f**2 - 1) / 12``::
+
+        sigma = sqrt(f**2 - 1) / sqrt(12)    for f > 1,    0 otherwise
+
+    This mimics a scanner that acquired the larger voxels directly and damps
+    the detail finer than the new grid can hold, which would otherwise alias.
+
+    Parameters
+    ----------
+    factor : float or sequence of 3 floats
+        Downsampling factor per axis: new spacing / old spacing, or
+        old shape / new shape (> 1 means fewer voxels).
+
+    Returns
+    -------
+    tuple of 3 floats
+        Sigma per axis in input voxels; 0 where the axis is not downsampled.
+
+    Examples
+    --------
+    >>> antialias_sigma((2.0, 1.0, 0.5))
+    (0.5, 0.0, 0.0)
+    """
+    factors = as_triple(factor, "factor", positive=True, allow_zero=False)
+    return tuple(math.sqrt(f * f - 1.0) / math.sqrt(12.0) if f > 1.0 else 0.0 for f in factors)  # type: ignore[return-value]
+
+
+def _smooth(array: np.ndarray, sigma: Sequence[float]) -> np.ndarray:
+    """Separable Gaussian of a float32 array into a new array (each pass split over threads)."""
+    out = array
+    for axis, s in enumerate(sigma):
+        if s > 0:
+            target = np.empty_like(array) if out is array else out
+            _gaussian_along(out, target, axis, s)
+            out = target
+    return out
+
+
+def _gaussian_along(source: np.ndarray, target: np.ndarray, axis: int, sigma: float) -> None:
+    """1D Gaussian along ``axis``, in slabs cut along another axis, one per thread.
+
+    ``target`` may be ``source``: scipy copies each line before filtering it,
+    and the slabs hold disjoint lines.
+    """
+    split = 1 if axis == 0 else 0
+    bounds = np.linspace(0, source.shape[split], _threads.default_threads() + 1).round().astype(int)
+
+    def fill(start: int, stop: int) -> None:
+        index = [slice(None)] * 3
+        index[split] = slice(start, stop)
+        ndimage.gaussian_filter1d(
+            source[tuple(index)], sigma, axis=axis, output=target[tuple(index)], mode="nearest"
+        )
+
+    with ThreadPoolExecutor(max_workers=len(bounds) - 1) as pool:
+        for future in [pool.submit(fill, a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]:
+            future.result()
+
+
+def _prepare(array: Any, order: int, name: str = "array") -> np.ndarray:
+    """Validate ``array``: float32 for interpolation, integer dtype kept for order 0."""
+    if order > 0:
+        return as_float32_image(array, name)
+    arr = check_array_3d(array, name)
+    if np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_:
+        return arr
+    arr = arr.astype(np.float32, copy=False)
+    check_finite(arr, name)
+    return arr
+
+
+def sample_centred(
+    array: np.ndarray,
+    step: Sequence[float],
+    shape: Sequence[int],
+    *,
+    order: int,
+    mode: str,
+    cval: float = 0.0,
+    antialias: bool = False,
+) -> np.ndarray:
+    """Sample a validated array on a grid centred on its own centre.
+
+    Output voxel ``o`` takes the input value at ``c_in + step * (o - c_out)``
+    (``c = (n - 1) / 2``); this is the OUTPUT-to-INPUT mapping that
+    ``scipy.ndimage.affine_transform`` expects, so a step > 1 shrinks the
+    content (downsamples). ``antialias`` smooths axes with step > 1 first
+    (order > 0 only). Integer arrays with order 0 keep their dtype.
+    """
+    step_arr = np.asarray(step, dtype=np.float64)
+    centre_in = (np.asarray(array.shape, dtype=np.float64) - 1.0) / 2.0
+    centre_out = (np.asarray(shape, dtype=np.float64) - 1.0) / 2.0
+    offset = centre_in - step_arr * centre_out
+    source = array
+    if antialias and order > 0:
+        sigma = antialias_sigma(tuple(float(s) for s in step_arr))
+        if any(s > 0 for s in sigma):
+            source = _smooth(array, sigma)
+    if source.dtype == np.bool_:
+        source = source.view(np.uint8)
+    result = _threads.affine_transform(
+        source,
+        np.diag(step_arr),
+        offset,
+        output_shape=tuple(int(n) for n in shape),
+        order=order,
+        mode=mode,
+        cval=cval,
+        output_dtype=source.dtype,
+    )
+    return result.view(np.bool_) if array.dtype == np.bool_ else result
+
+
+def resize(array: Any, shape: Sequence[int], order: int = 1, *, antialias: bool = True) -> np.ndarray:
+    """Resample a 3D array to a new shape over the same field of view.
+
+    .. warning::
+       Resizing to a fixed shape changes the voxel size, differently per axis
+       when the shapes are not proportional: a round head becomes an egg, and
+       volumes of different spacing end up with different voxel sizes. For a
+       ``Volume`` prefer :func:`~tutorial_utils.resample.resample_to_spacing`
+       followed by a crop-or-pad to a common shape.
+
+    Parameters
+    ----------
+    array : (I, J, K) array_like
+        Image (any real dtype) or, with ``order=0``, an integer label map.
+    shape : sequence of 3 ints
+        Output shape ``(I', J', K')``.
+    order : int, default 1
+        Spline order: 0 nearest neighbour (labels; keeps the integer dtype),
+        1 linear (images), 3 cubic (smoother, slower, can overshoot).
+    antialias : bool, default True
+        Gaussian pre-smoothing of the axes that shrink (see
+        :func:`antialias_sigma`); ignored for ``order=0``, which must copy
+        values unchanged.
+
+    Returns
+    -------
+    (I', J', K') ndarray
+        float32 for ``order > 0``; the input's integer dtype for ``order=0``.
+        Near the borders, samples up to half a voxel outside the outer voxel
+        centres repeat the edge value (``mode="nearest"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> resize(np.ones((4, 6, 8)), (2, 3, 16)).shape
+    (2, 3, 16)
+    """
+    order = check_order(order)
+    arr = _prepare(array, order)
+    new_shape = check_shape(shape)
+    step = [n / m for n, m in zip(arr.shape, new_shape)]
+    return sample_centred(arr, step, new_shape, order=order, mode="nearest", antialias=antialias)
+
+
+def rescale(
+    array: Any, factor: float | Sequence[float], order: int = 1, *, antialias: bool = True
+) -> np.ndarray:
+    """Resize a 3D array by a factor per axis: shape ``round(old_shape * factor)``.
+
+    The blog's ``resize_data_volume_by_scale``. A factor > 1 gives more,
+    smaller voxels (like ``scipy.ndimage.zoom``). The output shape is rounded
+    (half up, at least 1), and the content is scaled by the exact ratio of
+    shapes so the field of view is kept; see :func:`resize` for the other
+    parameters and its warning.
+
+    Parameters
+    ----------
+    array : (I, J, K) array_like
+        Image, or an integer label map with ``order=0``.
+    factor : float or sequence of 3 floats
+        Scale per axis, > 0.
+    order : int, default 1
+        Spline order (0 for labels).
+    antialias : bool, default True
+        Gaussian pre-smoothing of the axes that shrink.
+
+    Returns
+    -------
+    ndarray
+        Shape ``round(old_shape * factor)``; dtype as for :func:`resize`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rescale(np.zeros((10, 10, 5)), (0.5, 0.5, 2)).shape
+    (5, 5, 10)
+    """
+    factors = as_triple(factor, "factor", positive=True, allow_zero=False)
+    order = check_order(order)
+    arr = check_array_3d(array, "array")
+    shape = tuple(max(1, math.floor(n * f + 0.5)) for n, f in zip(arr.shape, factors))
+    return resize(arr, shape, order, antialias=antialias)
+
+
+def zoom(
+    array: Any, factor: float | Sequence[float], order: int = 1, cval: float = 0.0
+) -> np.ndarray:
+    """Magnify (factor > 1) or shrink (factor < 1) the content about the centre, same shape.
+
+    The voxel at the centre ``(n - 1) / 2`` stays where it is; everything else
+    moves away from it (factor > 1) or towards it (factor < 1). Unlike
+    ``scipy.ndimage.zoom``, which changes the shape, this is the zoom of an
+    augmentation. ``scipy.ndimage.affine_transform`` maps OUTPUT coordinates
+    to INPUT coordinates, so the matrix used here holds ``1 / factor``: a
+    matrix entry > 1 would shrink the anatomy.
+
+    Parameters
+    ----------
+    array : (I, J, K) array_like
+        Image, or an integer label map with ``order=0``.
+    factor : float or sequence of 3 floats
+        Magnification per axis, > 0. The same factor on every axis keeps
+        shapes (a sphere stays a sphere in mm, whatever the spacing).
+    order : int, default 1
+        Spline order (0 for labels: keeps the integer dtype).
+    cval : float, default 0.0
+        Value of the voxels that come from outside the field of view when
+        shrinking (use the background: 0 for MRI, about -1000 HU for CT).
+
+    Returns
+    -------
+    (I, J, K) ndarray
+        float32 for ``order > 0``; the input's integer dtype for ``order=0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.zeros((5, 5, 5)); a[2, 2, 2] = 1; a[2, 2, 3] = 2
+    >>> zoom(a, 2.0)[2, 2, 2:5].tolist()   # the centre stays; its neighbour moves out
+    [1.0, 1.5, 2.0]
+    """
+    factors = as_triple(factor, "factor", positive=True, allow_zero=False)
+    order = check_order(order)
+    arr = _prepare(array, order)
+    if not isinstance(cval, (numbers.Real, np.number)) or isinstance(cval, (bool, np.bool_)):
+        raise TypeError(f"cval must be a real number; got {describe(cval)}")
+    if not np.isfinite(cval):
+        raise ValueError(f"cval must be finite; got {cval}")
+    step = [1.0 / f for f in factors]
+    return sample_centred(arr, step, arr.shape, order=order, mode="grid-constant", cval=float(cval))
+
+
+@replayable("zoom")
+def zoom_volume(volume: Volume, factor: float | tuple[float, float, float]) -> Volume:
+    """Deterministic half of :func:`random_zoom`: zoom image and label about the centre.
+
+    The image is interpolated linearly and filled with its minimum (the
+    background) where content comes from outside the field of view; the label
+    uses nearest neighbour and 0 there. The affine is kept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> vol = Volume(np.ones((4, 4, 4)), np.eye(4), np.ones((4, 4, 4), np.uint8))
+    >>> zoom_volume(vol, 0.5).label[:, 1, 1].tolist()
+    [0, 1, 1, 0]
+    """
+    if not isinstance(volume, Volume):
+        raise TypeError(f"volume must be a Volume; got {describe(volume)}")
+    image = zoom(volume.image, factor, order=1, cval=float(volume.image.min()))
+    label = None if volume.label is None else zoom(volume.label, factor, order=0, cval=0)
+    return Volume(image, volume.affine, label, volume.history)
+
+
+def random_zoom(
+    volume: Volume,
+    *,
+    scale_range: tuple[float, float] = (0.8, 1.2),
+    isotropic: bool = True,
+    rng: RngLike = None,
+) -> Volume:
+    """Zoom a ``Volume`` in or out about its centre by a random factor (augmentation).
+
+    The factor is drawn uniformly from ``scale_range`` (one for all axes, or
+    one per axis with ``isotropic=False``) and recorded in ``history`` under
+    ``"zoom"``, so :func:`~tutorial_utils.records.replay` reproduces it. The
+    shape and the affine are kept: the anatomy looks bigger or smaller on the
+    same grid. Image linear, label nearest neighbour.
+
+    Parameters
+    ----------
+    volume : Volume
+        Image with optional label.
+    scale_range : (float, float), default (0.8, 1.2)
+        Lowest and highest factor, both > 0; > 1 magnifies.
+    isotropic : bool, default True
+        One factor for all axes (shapes kept) or one per axis.
+    rng : Generator, int or None
+        Source of randomness; the same seed gives the same output.
+
+    Returns
+    -------
+    Volume
+        Zoomed copy; ``history[-1].params["factor"]`` is what was drawn.
+
+    Examples
+    --------
+    >>> from tutorial_utils import load_sample
+    >>> out = random_zoom(load_sample("epi"), rng=0)
+    >>> out.shape, round(out.history[-1].params["factor"], 3)
+    ((128, 96, 24), 1.055)
+    """
+    if not isinstance(volume, Volume):
+        raise TypeError(f"volume must be a Volume; got {describe(volume)}")
+    low, high = _check_range(scale_range, "scale_range")
+    if not isinstance(isotropic, (bool, np.bool_)):
+        raise TypeError(f"isotropic must be a bool; got {describe(isotropic)}")
+    generator = as_rng(rng)
+    if isotropic:
+        factor: float | tuple[float, float, float] = float(generator.uniform(low, high))
+    else:
+        factor = tuple(float(f) for f in generator.uniform(low, high, size=3))  # type: ignore[assignment]
+    return apply_recorded(volume, "zoom", factor=factor)
+
+
+def _check_range(value: Any, name: str) -> tuple[float, float]:
+    """Return ``(low, high)`` with ``0 < low <= high``."""
+    if not isinstance(value, (Sequence, np.ndarray)) or isinstance(value, (str, bytes)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair of numbers (low, high); got {describe(value)}")
+    for v in value:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.number)):
+            raise TypeError(f"{name} must hold real numbers; got {describe(value)}")
+    low, high = float(value[0]), float(value[1])
+    if not (np.isfinite(low) and np.isfinite(high) and 0 < low <= high):
+        raise ValueError(f"{name} must satisfy 0 < low <= high (finite); got {describe(value)}")
+    return low, high
