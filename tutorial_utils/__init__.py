@@ -15,6 +15,15 @@ Conventions (the same in every module and notebook):
 * Image math runs in float32; inputs are never modified.
 """
 
+from .augment_intensity import (
+    add_noise,
+    adjust_gamma,
+    cosine_bias_field,
+    random_bias_field,
+    random_gamma,
+    random_intensity_scale_shift,
+    random_noise,
+)
 from .crop import (
     center_crop,
     crop,
@@ -41,6 +50,29 @@ from .display import (
     SliceViewer,
     TransformExplorer,
 )
+from .intensity import (
+    clip_range,
+    CT_WINDOWS,
+    normalize_intensity,
+    normalize_volume,
+    percentile_bounds,
+    percentile_clip,
+    percentile_clip_volume,
+    window,
+    window_limits,
+    window_volume,
+)
+from .intensity_plots import (
+    compare_histograms,
+    draw_limits,
+    limits_annotator,
+    percentile_annotator,
+    plot_histogram,
+    resolve_window,
+    window_annotator,
+    WINDOW_CHOICES,
+    window_hu,
+)
 from .phantom import CT_PHANTOM_HU, CT_PHANTOM_LABELS, make_ct_phantom
 from .records import apply_recorded, registered_names, replay, replayable
 from .resample import grid_affine, resample_to_spacing, resize_volume
@@ -50,10 +82,15 @@ from .volume import TransformRecord, Volume
 __version__ = "0.1.0"
 
 __all__ = [
+    "add_noise",
+    "adjust_gamma",
     "antialias_sigma",
     "apply_recorded",
     "center_crop",
     "center_crop_volume",
+    "clip_range",
+    "compare_histograms",
+    "cosine_bias_field",
     "crop",
     "crop_box_annotator",
     "crop_or_pad",
@@ -62,19 +99,33 @@ __all__ = [
     "crop_volume",
     "CT_PHANTOM_HU",
     "CT_PHANTOM_LABELS",
+    "CT_WINDOWS",
     "draw_crop_box",
+    "draw_limits",
     "foreground_bbox",
     "grid_affine",
     "LABEL_COLORS",
+    "limits_annotator",
     "list_samples",
     "load_nifti",
     "load_sample",
     "make_ct_phantom",
     "MNI_LABELS",
+    "normalize_intensity",
+    "normalize_volume",
     "pad_to_shape",
     "pad_volume",
+    "percentile_annotator",
+    "percentile_bounds",
+    "percentile_clip",
+    "percentile_clip_volume",
+    "plot_histogram",
+    "random_bias_field",
     "random_crop",
     "random_crop_start",
+    "random_gamma",
+    "random_intensity_scale_shift",
+    "random_noise",
     "random_zoom",
     "registered_names",
     "replay",
@@ -83,6 +134,7 @@ __all__ = [
     "rescale",
     "resize",
     "resize_volume",
+    "resolve_window",
     "show_comparison",
     "show_mid_slice",
     "show_slices",
@@ -90,6 +142,12 @@ __all__ = [
     "TransformExplorer",
     "TransformRecord",
     "Volume",
+    "window",
+    "window_annotator",
+    "WINDOW_CHOICES",
+    "window_hu",
+    "window_limits",
+    "window_volume",
     "zoom",
     "zoom_volume",
 ]

@@ -191,7 +191,7 @@ class Volume:
         labels = "no label" if self.label is None else f"label {self.label.dtype}"
         return (
             f"Volume(shape={self.shape}, spacing={spacing} mm, axcodes={''.join(self.axcodes)}, "
-            f"{labels}, {len(self.history)} recorded draws)"
+            f"{labels}, {len(self.history)} recorded steps)"
         )
 
 
