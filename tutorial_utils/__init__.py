@@ -15,6 +15,7 @@ Conventions (the same in every module and notebook):
 * Image math runs in float32; inputs are never modified.
 """
 
+from .affine import affine_matrix, apply_affine, flip, rotate, shift
 from .augment_intensity import (
     add_noise,
     adjust_gamma,
@@ -23,6 +24,16 @@ from .augment_intensity import (
     random_gamma,
     random_intensity_scale_shift,
     random_noise,
+)
+from .augment_spatial import (
+    affine_volume,
+    flip_volume,
+    random_affine,
+    random_flip,
+    random_rotate,
+    random_shift,
+    rotate_volume,
+    shift_volume,
 )
 from .crop import (
     center_crop,
@@ -84,7 +95,10 @@ __version__ = "0.1.0"
 __all__ = [
     "add_noise",
     "adjust_gamma",
+    "affine_matrix",
+    "affine_volume",
     "antialias_sigma",
+    "apply_affine",
     "apply_recorded",
     "center_crop",
     "center_crop_volume",
@@ -102,6 +116,8 @@ __all__ = [
     "CT_WINDOWS",
     "draw_crop_box",
     "draw_limits",
+    "flip",
+    "flip_volume",
     "foreground_bbox",
     "grid_affine",
     "LABEL_COLORS",
@@ -120,12 +136,16 @@ __all__ = [
     "percentile_clip",
     "percentile_clip_volume",
     "plot_histogram",
+    "random_affine",
     "random_bias_field",
     "random_crop",
     "random_crop_start",
+    "random_flip",
     "random_gamma",
     "random_intensity_scale_shift",
     "random_noise",
+    "random_rotate",
+    "random_shift",
     "random_zoom",
     "registered_names",
     "replay",
@@ -135,6 +155,10 @@ __all__ = [
     "resize",
     "resize_volume",
     "resolve_window",
+    "rotate",
+    "rotate_volume",
+    "shift",
+    "shift_volume",
     "show_comparison",
     "show_mid_slice",
     "show_slices",

@@ -1,0 +1,404 @@
+"""Rotation, flip, shift and affine augmentation of a :class:`~tutorial_utils.Volume`.
+
+Two kinds of functions:
+
+* deterministic, Volume in and Volume out: :func:`flip_volume`,
+  :func:`rotate_volume`, :func:`shift_volume`, :func:`affine_volume`. The
+  label map gets exactly the image's geometry with nearest-neighbour
+  interpolation (never a new label value) and a fill of 0 (background). The
+  affine is kept: these augmentations move the anatomy on a fixed grid.
+* random: :func:`random_flip`, :func:`random_rotate`, :func:`random_shift`,
+  :func:`random_affine`. Each draws its parameters from ``rng``, then applies
+  the deterministic function through
+  :func:`~tutorial_utils.records.apply_recorded`, so ``volume.history`` shows
+  what was drawn and :func:`~tutorial_utils.records.replay` repeats it.
+
+Rotation, scaling and the translation of :func:`affine_volume` act in
+millimetres (the volume's spacing), about the volume centre. :func:`random_shift`
+moves by whole voxels, drawn as a fraction of each axis' own size.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._checks import RngLike, as_rng, as_triple, check_probability, describe
+from .affine import (
+    _PLANE_ABOUT_AXIS,
+    Cval,
+    _check_axes,
+    _check_flip_axes,
+    affine_matrix,
+    apply_affine,
+    flip,
+    shift,
+)
+from .records import apply_recorded, replayable
+from .volume import Volume
+
+@replayable("flip")
+def flip_volume(volume: Volume, axes: int | Sequence[int]) -> Volume:
+    """Mirror image and label along the same ``axes``; the affine is kept.
+
+    Keeping the affine means the anatomy itself is mirrored in world space: a
+    left-right flip puts the left hemisphere where the right one was, which
+    is a plausible "other subject" for training (brains are roughly
+    symmetric). Changing the affine as well would describe the same anatomy
+    in another voxel order, not augment it. Avoid flips across asymmetric
+    anatomy (heart, liver) or when the task depends on the side.
+
+    Parameters
+    ----------
+    volume : Volume
+    axes : int or sequence of int
+        Axes to mirror; an empty sequence returns the volume unchanged. Which
+        axis is left-right depends on the orientation: see ``volume.axcodes``.
+
+    Returns
+    -------
+    Volume
+
+    Examples
+    --------
+    >>> vol = Volume(np.arange(8.0).reshape(2, 2, 2), np.eye(4))
+    >>> flip_volume(vol, axes=0).image[:, 0, 0]
+    array([4., 0.], dtype=float32)
+    """
+    _check_volume(volume)
+    if isinstance(axes, (Sequence, np.ndarray)) and not isinstance(axes, str) and len(axes) == 0:
+        return volume
+    axes = _check_flip_axes(axes, "axes")
+    label = None if volume.label is None else flip(volume.label, axes)
+    return volume.replace(image=flip(volume.image, axes), label=label)
+
+
+@replayable("affine")
+def affine_volume(
+    volume: Volume,
+    *,
+    rotation: Sequence[float] = (0.0, 0.0, 0.0),
+    scale: float | Sequence[float] = 1.0,
+    translation: float | Sequence[float] = 0.0,
+    order: int = 1,
+    cval: Cval = "min",
+) -> Volume:
+    """Rotate, scale and translate image and label in ONE resampling; the affine is kept.
+
+    The matrix is :func:`~tutorial_utils.affine.affine_matrix` with the
+    volume's spacing, so everything acts in millimetres about the centre:
+    scale first, then rotate about axes 0, 1, 2, then translate.
+
+    Parameters
+    ----------
+    volume : Volume
+    rotation : (3,) sequence of float
+        Degrees about axes 0, 1 and 2 (right-hand rule, applied in that order).
+    scale : float or (3,) sequence of float
+        > 1 magnifies the anatomy.
+    translation : float or (3,) sequence of float
+        Millimetres along each array axis; positive moves the anatomy to
+        higher indices.
+    order : int
+        Image interpolation order (the label always uses 0).
+    cval : float or "min"
+        Image fill outside the field of view (the label's is 0).
+
+    Returns
+    -------
+    Volume
+
+    Examples
+    --------
+    >>> vol = Volume(np.zeros((5, 5, 5)), np.diag([1.0, 1.0, 2.0, 1.0]))
+    >>> affine_volume(vol, rotation=(0, 0, 30), scale=1.1).shape
+    (5, 5, 5)
+    """
+    _check_volume(volume)
+    matrix = affine_matrix(
+        volume.shape,
+        rotation=rotation,
+        scale=scale,
+        translation=translation,
+        spacing=volume.spacing,
+        translation_units="mm",
+    )
+    image = apply_affine(volume.image, matrix, order=order, cval=cval)
+    label = None if volume.label is None else apply_affine(volume.label, matrix, order=0, cval=0)
+    return volume.replace(image=image, label=label)
+
+
+@replayable("rotate")
+def rotate_volume(volume: Volume, rotation: Sequence[float], *, order: int = 1, cval: Cval = "min") -> Volume:
+    """Rotate image and label about the centre, in millimetres: :func:`affine_volume` with rotation only.
+
+    Examples
+    --------
+    >>> vol = Volume(np.zeros((4, 4, 4)), np.eye(4))
+    >>> rotate_volume(vol, (0, 0, 90)).shape
+    (4, 4, 4)
+    """
+    return affine_volume(volume, rotation=rotation, order=order, cval=cval)
+
+
+@replayable("shift")
+def shift_volume(
+    volume: Volume, offset: float | Sequence[float], *, order: int = 1, cval: Cval = "min"
+) -> Volume:
+    """Move image and label by ``offset`` voxels per axis; the affine is kept.
+
+    Whole-voxel offsets are exact copies (no interpolation); fractional ones
+    interpolate the image with ``order`` and the label with nearest neighbour.
+
+    Examples
+    --------
+    >>> vol = Volume(np.arange(4.0).reshape(4, 1, 1), np.eye(4))
+    >>> shift_volume(vol, (1, 0, 0)).image.ravel()
+    array([0., 0., 1., 2.], dtype=float32)
+    """
+    _check_volume(volume)
+    image = shift(volume.image, offset, order=order, cval=cval)
+    label = None if volume.label is None else shift(volume.label, offset, order=0, cval=0)
+    return volume.replace(image=image, label=label)
+
+
+def random_flip(
+    volume: Volume, *, probability: float | Sequence[float] = (0.5, 0.0, 0.0), rng: RngLike = None
+) -> Volume:
+    """Mirror image and label along randomly chosen axes (always the same axes for both).
+
+    Parameters
+    ----------
+    volume : Volume
+    probability : float or (3,) sequence of float
+        Chance of a flip along each axis, in [0, 1]. The default flips only
+        axis 0, which is left-right in the RAS/LAS samples of this course
+        (check ``volume.axcodes`` for yours); flipping head-foot or
+        front-back gives anatomy no scanner produces.
+    rng : numpy.random.Generator, int or None
+
+    Returns
+    -------
+    Volume
+        ``history`` ends with ``flip`` and the flipped ``axes``.
+
+    Examples
+    --------
+    >>> vol = Volume(np.zeros((2, 2, 2)), np.eye(4))
+    >>> random_flip(vol, probability=1.0, rng=0).history[-1].params
+    {'axes': (0, 1, 2)}
+    """
+    _check_volume(volume)
+    chances = [check_probability(p, "probability") for p in as_triple(probability, "probability")]
+    draws = as_rng(rng).random(3)
+    axes = tuple(axis for axis in range(3) if draws[axis] < chances[axis])
+    return apply_recorded(volume, "flip", axes=axes)
+
+
+def random_rotate(
+    volume: Volume,
+    *,
+    degrees: float | Sequence[float] = 15.0,
+    axes: str | Sequence[int] = "all",
+    order: int = 1,
+    cval: Cval = "min",
+    rng: RngLike = None,
+) -> Volume:
+    """Rotate image and label by a random angle about the centre, in millimetres, in one resampling.
+
+    Parameters
+    ----------
+    volume : Volume
+    degrees : float or (low, high)
+        Angle range in degrees: a number ``d`` means uniform in ``[-d, d]``.
+    axes : "all", "plane" or (2,) sequence of int
+        ``"all"``: one angle about each of the three axes, composed;
+        ``"plane"``: one angle in a plane chosen at random; a pair such as
+        ``(0, 1)``: one angle in that plane (positive turns the first axis
+        towards the second).
+    order : int
+        Image interpolation order (the label always uses 0).
+    cval : float or "min"
+        Image fill for the corners that rotate in from outside.
+    rng : numpy.random.Generator, int or None
+
+    Returns
+    -------
+    Volume
+        ``history`` ends with ``rotate`` and the drawn ``rotation`` (degrees
+        about axes 0, 1, 2).
+
+    Examples
+    --------
+    >>> vol = Volume(np.zeros((4, 4, 4)), np.eye(4))
+    >>> random_rotate(vol, degrees=(10, 10), axes=(0, 1), rng=0).history[-1].params["rotation"]
+    (0.0, 0.0, 10.0)
+    """
+    _check_volume(volume)
+    low, high = _angle_range(degrees)
+    gen = as_rng(rng)
+    if isinstance(axes, str):
+        if axes not in ("all", "plane"):
+            raise ValueError(f"axes must be 'all', 'plane' or a pair of axes; got {axes!r}")
+        if axes == "all":
+            rotation = tuple(float(a) for a in gen.uniform(low, high, size=3))
+        else:
+            about = int(gen.integers(3))
+            rotation = tuple(float(gen.uniform(low, high)) if a == about else 0.0 for a in range(3))
+    else:
+        first, second = _check_axes(axes)
+        about = 3 - first - second
+        sign = 1.0 if _PLANE_ABOUT_AXIS[about] == (first, second) else -1.0
+        angle = float(gen.uniform(low, high))
+        rotation = tuple(sign * angle if a == about else 0.0 for a in range(3))
+    return apply_recorded(volume, "rotate", rotation=rotation, order=order, cval=cval)
+
+
+def random_shift(
+    volume: Volume,
+    *,
+    max_fraction: float | Sequence[float] = 0.1,
+    cval: Cval = "min",
+    rng: RngLike = None,
+) -> Volume:
+    """Move image and label by a random whole number of voxels per axis (exact, no interpolation).
+
+    Parameters
+    ----------
+    volume : Volume
+    max_fraction : float or (3,) sequence of float
+        Largest shift as a fraction of *each axis' own size*, in [0, 1]: 0.1
+        on a 128 x 96 x 24 volume allows up to 12, 9 and 2 voxels.
+    cval : float or "min"
+        Image fill for the uncovered side (the label's is 0).
+    rng : numpy.random.Generator, int or None
+
+    Returns
+    -------
+    Volume
+        ``history`` ends with ``shift`` and the drawn ``offset`` in voxels.
+
+    Examples
+    --------
+    >>> vol = Volume(np.zeros((20, 20, 20)), np.eye(4))
+    >>> max(abs(o) for o in random_shift(vol, max_fraction=0.1, rng=0).history[-1].params["offset"]) <= 2
+    True
+    """
+    _check_volume(volume)
+    fractions = as_triple(max_fraction, "max_fraction", positive=True)
+    if any(f > 1 for f in fractions):
+        raise ValueError(f"max_fraction must be in [0, 1] for every axis; got {describe(max_fraction)}")
+    gen = as_rng(rng)
+    limits = [int(np.floor(f * n)) for f, n in zip(fractions, volume.shape)]
+    offset = tuple(int(gen.integers(-m, m + 1)) for m in limits)
+    return apply_recorded(volume, "shift", offset=offset, cval=cval)
+
+
+def random_affine(
+    volume: Volume,
+    *,
+    degrees: float | Sequence[float] = 10.0,
+    scale_range: Sequence[float] = (0.9, 1.1),
+    shift_range: float | Sequence[float] = 5.0,
+    isotropic: bool = True,
+    order: int = 1,
+    cval: Cval = "min",
+    rng: RngLike = None,
+) -> Volume:
+    """Random rotation + scaling + translation, composed into ONE resampling.
+
+    Chaining :func:`random_rotate`, a zoom and :func:`random_shift` would
+    interpolate three times: three times the cost, and each pass blurs. Here
+    the three draws become one matrix (:func:`~tutorial_utils.affine.affine_matrix`).
+
+    Parameters
+    ----------
+    volume : Volume
+    degrees : float or (low, high)
+        Angle range for each of the three axes (a number ``d``: ``[-d, d]``).
+    scale_range : (low, high)
+        Range of the size factor, both > 0; > 1 magnifies.
+    shift_range : float or (3,) sequence of float
+        Largest translation in mm, per axis or for all: uniform in
+        ``[-shift_range, shift_range]``.
+    isotropic : bool
+        One scale factor for all axes (True) or one per axis.
+    order : int
+        Image interpolation order (the label always uses 0).
+    cval : float or "min"
+        Image fill outside the field of view (the label's is 0).
+    rng : numpy.random.Generator, int or None
+
+    Returns
+    -------
+    Volume
+        ``history`` ends with ``affine`` and the drawn ``rotation`` (degrees),
+        ``scale`` and ``translation`` (mm).
+
+    Examples
+    --------
+    >>> vol = Volume(np.zeros((8, 8, 8)), np.eye(4))
+    >>> sorted(random_affine(vol, rng=0).history[-1].params)
+    ['cval', 'order', 'rotation', 'scale', 'translation']
+    """
+    _check_volume(volume)
+    low, high = _angle_range(degrees)
+    scale_low, scale_high = _range(scale_range, "scale_range")
+    if scale_low <= 0:
+        raise ValueError(f"scale_range must hold factors > 0; got {describe(scale_range)}")
+    shifts = as_triple(shift_range, "shift_range", positive=True)
+    if not isinstance(isotropic, (bool, np.bool_)):
+        raise TypeError(f"isotropic must be True or False; got {describe(isotropic)}")
+    gen = as_rng(rng)
+    rotation = tuple(float(a) for a in gen.uniform(low, high, size=3))
+    factors = gen.uniform(scale_low, scale_high, size=1 if isotropic else 3)
+    factor: float | tuple[float, ...] = float(factors[0]) if isotropic else tuple(float(f) for f in factors)
+    translation = tuple(float(gen.uniform(-m, m)) for m in shifts)
+    return apply_recorded(
+        volume, "affine", rotation=rotation, scale=factor, translation=translation, order=order, cval=cval
+    )
+
+
+def _check_volume(volume: Any) -> None:
+    if not isinstance(volume, Volume):
+        raise TypeError(
+            f"volume must be a tutorial_utils.Volume; got {describe(volume)}. "
+            f"For a bare array use the array functions (rotate, flip, shift, apply_affine)"
+        )
+
+
+def _angle_range(degrees: Any) -> tuple[float, float]:
+    if isinstance(degrees, (numbers.Real, np.number)) and not isinstance(degrees, (bool, np.bool_)):
+        if not np.isfinite(degrees) or degrees < 0:
+            raise ValueError(f"degrees must be a finite number >= 0 or a (low, high) pair; got {degrees}")
+        return -float(degrees), float(degrees)
+    return _range(degrees, "degrees")
+
+
+def _range(value: Any, name: str) -> tuple[float, float]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)) or len(value) != 2:
+        raise TypeError(f"{name} must be a (low, high) pair of numbers; got {describe(value)}")
+    for v in value:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.number)):
+            raise TypeError(f"{name} must be a (low, high) pair of numbers; got {describe(value)}")
+        if not np.isfinite(v):
+            raise ValueError(f"{name} must be finite; got {describe(value)}")
+    low, high = float(value[0]), float(value[1])
+    if low > high:
+        raise ValueError(f"{name} must be a (low, high) pair with low <= high; got {describe(value)}")
+    return low, high
+
+
+__all__ = [
+    "affine_volume",
+    "flip_volume",
+    "random_affine",
+    "random_flip",
+    "random_rotate",
+    "random_shift",
+    "rotate_volume",
+    "shift_volume",
+]
