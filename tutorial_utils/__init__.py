@@ -35,6 +35,7 @@ from .augment_spatial import (
     rotate_volume,
     shift_volume,
 )
+from .batch import augment_and_save
 from .crop import (
     center_crop,
     crop,
@@ -88,10 +89,13 @@ from .intensity_plots import (
     WINDOW_CHOICES,
     window_hu,
 )
+from .io import records_from_json, records_to_json, save_volume
 from .phantom import CT_PHANTOM_HU, CT_PHANTOM_LABELS, make_ct_phantom
+from .pipeline import Compose, OneOf, RandomApply
 from .records import apply_recorded, registered_names, replay, replayable
 from .resample import grid_affine, resample_to_spacing, resize_volume
 from .resize import antialias_sigma, random_zoom, rescale, resize, zoom, zoom_volume
+from .seeding import sample_rng, sample_seed_sequence, seed_worker
 from .volume import TransformRecord, Volume
 
 __version__ = "0.1.0"
@@ -104,10 +108,12 @@ __all__ = [
     "antialias_sigma",
     "apply_affine",
     "apply_recorded",
+    "augment_and_save",
     "center_crop",
     "center_crop_volume",
     "clip_range",
     "compare_histograms",
+    "Compose",
     "cosine_bias_field",
     "crop",
     "crop_box_annotator",
@@ -139,6 +145,7 @@ __all__ = [
     "MNI_LABELS",
     "normalize_intensity",
     "normalize_volume",
+    "OneOf",
     "pad_to_shape",
     "pad_volume",
     "percentile_annotator",
@@ -159,6 +166,9 @@ __all__ = [
     "random_rotate",
     "random_shift",
     "random_zoom",
+    "RandomApply",
+    "records_from_json",
+    "records_to_json",
     "registered_names",
     "replay",
     "replayable",
@@ -169,6 +179,10 @@ __all__ = [
     "resolve_window",
     "rotate",
     "rotate_volume",
+    "sample_rng",
+    "sample_seed_sequence",
+    "save_volume",
+    "seed_worker",
     "shift",
     "shift_volume",
     "show_comparison",
