@@ -1,4 +1,4 @@
-"""Recording and replaying random draws.
+"""Recording and replaying what transforms did, random draws included.
 
 Every random ``Volume`` transform splits into two halves:
 
@@ -9,6 +9,8 @@ Every random ``Volume`` transform splits into two halves:
 :class:`~tutorial_utils.volume.TransformRecord` to ``volume.history``, so the
 caller sees exactly what was drawn, and :func:`replay` can apply the same
 draws again to another volume (or the same one) without any randomness.
+Deterministic ``Volume`` steps (resampling, crop-or-pad, normalization) record
+themselves the same way, so a history replays a whole pipeline.
 """
 
 from __future__ import annotations
