@@ -1,0 +1,159 @@
+"""Our operations (``tutorial_utils``), each set up on a preloaded volume.
+
+Every function takes a :class:`harness.BenchVolume`, builds our input (a
+``Volume`` or the bare image, not timed) and returns the call to time, which
+returns the output image. The docstring says which settings were matched to
+the peers; anything not listed is our default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import operations as spec
+import tutorial_utils as tu
+from harness import BenchVolume, Setup, Unavailable
+
+LIBRARY = "ours"
+
+
+def _need(*names: str) -> list[Any]:
+    missing = [name for name in names if not hasattr(tu, name)]
+    if missing:
+        raise Unavailable(f"tutorial_utils has no {', '.join(missing)} yet")
+    return [getattr(tu, name) for name in names]
+
+
+def _volume(vol: BenchVolume, with_label: bool = True) -> tu.Volume:
+    return tu.Volume(vol.image, vol.affine, vol.label if with_label else None)
+
+
+def resample(vol: BenchVolume) -> Callable[[], Any]:
+    """``resample_to_spacing(volume, 1.5, order=1, antialias=False)``: image linear, label
+    nearest, edge values extended (the peers' defaults have no anti-aliasing)."""
+    (fn,) = _need("resample_to_spacing")
+    volume = _volume(vol)
+    return lambda: fn(volume, spec.RESAMPLE_SPACING, order=1, antialias=False).image
+
+
+def resample_aa(vol: BenchVolume) -> Callable[[], Any]:
+    """``resample_to_spacing(volume, 1.5)``: our default, Gaussian anti-aliasing before the
+    linear interpolation (TorchIO: ``antialias=True``; MONAI's Spacing has none)."""
+    (fn,) = _need("resample_to_spacing")
+    volume = _volume(vol)
+    return lambda: fn(volume, spec.RESAMPLE_SPACING, order=1).image
+
+
+def resize(vol: BenchVolume) -> Callable[[], Any]:
+    """``resize(image, (128, 128, 128), order=1, antialias=False)``: linear, field of view
+    kept (voxel edges aligned, as align_corners=False), no anti-aliasing as the peers."""
+    (fn,) = _need("resize")
+    return lambda: fn(vol.image, spec.RESIZE_SHAPE, order=1, antialias=False)
+
+
+def random_affine(vol: BenchVolume) -> Callable[[], Any]:
+    """``random_affine(volume)`` with rotation in [-10, 10] deg about each axis, isotropic
+    scale in [0.9, 1.1], shift in [-10, 10] mm per axis: one composed resampling, image
+    linear, label nearest, outside the image minimum (default; 0 here)."""
+    (fn,) = _need("random_affine")
+    volume = _volume(vol)
+    rng = np.random.default_rng(0)
+    params = dict(
+        degrees=spec.AFFINE_DEGREES, scale_range=spec.AFFINE_SCALES, shift_range=spec.AFFINE_SHIFT_MM
+    )
+    return lambda: fn(volume, **params, rng=rng).image
+
+
+def rotate(vol: BenchVolume) -> Callable[[], Any]:
+    """``rotate(image, 15, axes=(0, 1), order=1)``: about the volume centre, linear, outside the
+    image minimum (default; 0 here)."""
+    (fn,) = _need("rotate")
+    return lambda: fn(vol.image, spec.ROTATE_DEGREES, axes=(0, 1), order=1)
+
+
+def flip(vol: BenchVolume) -> Callable[[], Any]:
+    """``flip(image, 0)``."""
+    (fn,) = _need("flip")
+    return lambda: fn(vol.image, spec.FLIP_AXIS)
+
+
+def center_crop(vol: BenchVolume) -> Callable[[], Any]:
+    """``center_crop(image, (128, 128, 128))``: returns a new contiguous array (a copy)."""
+    (fn,) = _need("center_crop")
+    return lambda: fn(vol.image, spec.CENTER_CROP_SHAPE)
+
+
+def crop_or_pad(vol: BenchVolume) -> Callable[[], Any]:
+    """``crop_or_pad(image, (224, 224, 224))``: centred, padding with 0."""
+    (fn,) = _need("crop_or_pad")
+    return lambda: fn(vol.image, spec.CROP_OR_PAD_SHAPE)
+
+
+def percentile_clip(vol: BenchVolume) -> Callable[[], Any]:
+    """``percentile_clip(image, 0.5, 99.5)``: percentiles of the whole image, clip only."""
+    (fn,) = _need("percentile_clip")
+    return lambda: fn(vol.image, *spec.PERCENTILES)
+
+
+def zscore(vol: BenchVolume) -> Callable[[], Any]:
+    """``normalize_intensity(image, "zscore", mask="nonzero")``: mean and std of the nonzero
+    voxels; the voxels outside the mask are set to 0."""
+    (fn,) = _need("normalize_intensity")
+    return lambda: fn(vol.image, "zscore", mask="nonzero")
+
+
+def minmax(vol: BenchVolume) -> Callable[[], Any]:
+    """``normalize_intensity(image, "minmax", mask=None)``: whole-image min and max to [0, 1],
+    as the peers' defaults."""
+    (fn,) = _need("normalize_intensity")
+    return lambda: fn(vol.image, "minmax", mask=None)
+
+
+def elastic(vol: BenchVolume) -> Callable[[], Any]:
+    """``random_elastic(volume, num_control_points=7, max_displacement=8.0)``: cubic B-spline
+    field on 7 control points per axis (border locked), bound 8 mm; image linear, label
+    nearest, same field. The measured displacement is reported next to the peers'."""
+    (fn,) = _need("random_elastic")
+    volume = _volume(vol)
+    rng = np.random.default_rng(0)
+    return lambda: fn(
+        volume,
+        num_control_points=spec.ELASTIC_CONTROL_POINTS,
+        max_displacement=spec.ELASTIC_MAX_DISPLACEMENT_MM,
+        rng=rng,
+    ).image
+
+
+def viewer(vol: BenchVolume) -> Callable[[], Any]:
+    """``SliceViewer(volume)`` built once; an update moves the axial slider by 7 voxels, which
+    redraws the axial panel (image and label overlay) and the crosshairs and renders the
+    figure to PNG at 72 dpi."""
+    (cls,) = _need("SliceViewer")
+    view = cls(_volume(vol))
+    slider = view.sliders["axial"]
+    size = vol.shape[2]
+
+    def call() -> None:
+        slider.value = (slider.value + spec.VIEWER_STEP) % size
+
+    return call
+
+
+SETUPS: dict[str, Setup] = {
+    "resample": resample,
+    "resample_aa": resample_aa,
+    "resize": resize,
+    "random_affine": random_affine,
+    "rotate": rotate,
+    "flip": flip,
+    "center_crop": center_crop,
+    "crop_or_pad": crop_or_pad,
+    "percentile_clip": percentile_clip,
+    "zscore": zscore,
+    "minmax": minmax,
+    "elastic": elastic,
+    "viewer": viewer,
+}

@@ -1,0 +1,126 @@
+"""Benchmark tutorial_utils against TorchIO and MONAI; write RESULTS.md and results.png.
+
+Run with ``make bench`` (installs the ``bench`` extra: torch 2.13.0 CPU,
+torchio, monai), or ``.venv/bin/python benchmarks/run_all.py --help``.
+Without torchio or monai installed, their columns say so and ours still run.
+The whole run takes a few minutes on 2 cores: every measurement is sized by
+``--target-seconds``, slow calls are repeated fewer times (see
+``harness.Policy``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import functools
+import importlib
+import shlex
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import harness
+import operations
+import report
+
+HERE = Path(__file__).resolve().parent
+MODULES = {"ours": "ops_ours", "torchio": "ops_torchio", "monai": "ops_monai"}
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--volumes", nargs="+", default=["mni", "256"], choices=["mni", "256"])
+    parser.add_argument("--ops", nargs="+", default=[op.key for op in operations.OPERATIONS],
+                        choices=[op.key for op in operations.OPERATIONS], metavar="OP")
+    parser.add_argument("--libraries", nargs="+", default=list(MODULES), choices=list(MODULES))
+    parser.add_argument("--target-seconds", type=float, default=1.5,
+                        help="time to spend on the timed calls of one measurement (default 1.5)")
+    parser.add_argument("--displacement-draws", type=int, default=1,
+                        help="draws per library for the elastic displacement check (0 skips it)")
+    parser.add_argument("--output-dir", type=Path, default=HERE)
+    return parser.parse_args(argv)
+
+
+def _load(libraries: list[str]) -> tuple[dict[str, ModuleType], dict[str, str]]:
+    """Import each library's ops module once, in this parent process (children inherit it)."""
+    modules, missing = {}, {}
+    for lib in libraries:
+        try:
+            modules[lib] = importlib.import_module(MODULES[lib])
+        except ImportError as exc:
+            missing[lib] = f"n/a: not installed ({exc.name}); run `pip install -e .[bench]`"
+    return modules, missing
+
+
+def _settings(modules: dict[str, ModuleType]) -> dict[str, dict[str, str]]:
+    return {lib: {key: setup.__doc__ or "" for key, setup in module.SETUPS.items()} for lib, module in modules.items()}
+
+
+def _displacement(draws: int, volume: harness.BenchVolume, libraries: list[str]) -> dict[str, Any]:
+    import elastic_match
+
+    elastic_match.DRAWS = draws
+    found: dict[str, Any] = {"draws": draws}
+    for lib in libraries:
+        start = time.perf_counter()
+        try:
+            stats = harness.call_in_child(functools.partial(elastic_match.measure_displacement, lib, volume))
+            found[lib] = {**stats, "setting": elastic_match.setting_text(lib)}
+            print(f"  displacement {lib:8s} mean {stats['mean']:.2f} max {stats['max']:.2f} voxels "
+                  f"({time.perf_counter() - start:.0f} s)", flush=True)
+        except RuntimeError as exc:
+            found[lib] = f"not measured: {exc}"
+            print(f"  displacement {lib:8s} {exc}", flush=True)
+    return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _arguments(argv)
+    started = time.perf_counter()
+    modules, missing = _load(args.libraries)
+    for lib, reason in missing.items():
+        print(f"{lib}: {reason}", flush=True)
+    volumes = harness.load_volumes(args.volumes)
+    policy = harness.Policy(target_s=args.target_seconds)
+    print(f"libraries and volumes loaded in {time.perf_counter() - started:.0f} s", flush=True)
+
+    results: dict[tuple[str, str, str], harness.Measurement] = {}
+    floors: dict[str, harness.Measurement] = {}
+    for vol in (volumes[name] for name in args.volumes):
+        floors[vol.name] = harness.measure("memcpy", "memcpy", harness.memcpy_setup, vol, policy)
+        print(f"{vol.name}: memcpy {report._ms(floors[vol.name].median_s)} ms", flush=True)
+        for key in args.ops:
+            for lib in args.libraries:
+                if lib in missing:
+                    results[(lib, key, vol.name)] = harness.Measurement(lib, key, vol.name, error=missing[lib])
+                    continue
+                m = harness.measure(lib, key, modules[lib].SETUPS[key], vol, policy)
+                results[(lib, key, vol.name)] = m
+                peak = "" if m.peak_bytes is None else f", peak {m.peak_bytes / harness.MIB:.0f} MiB"
+                status = m.error or f"{report._ms(m.median_s)} ms x{len(m.times)}{peak}, out {m.out_shape}"
+                print(f"  {key:16s} {lib:8s} {status}", flush=True)
+
+    displacement: dict[str, Any] = {}
+    if args.displacement_draws > 0 and "elastic" in args.ops and "mni" in volumes:
+        present = [lib for lib in args.libraries if lib not in missing]
+        displacement = _displacement(args.displacement_draws, volumes["mni"], present)
+
+    duration = time.perf_counter() - started
+    header = {
+        "command": "python benchmarks/run_all.py" + ("" if argv is None and len(sys.argv) == 1
+                                                    else " " + shlex.join(argv if argv is not None else sys.argv[1:])),
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "duration": f"{duration / 60:.1f} min",
+    }
+    ordered = [volumes[name] for name in args.volumes]
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    text = report.markdown(results, ordered, floors, _settings(modules), displacement, harness.environment(), header)
+    (args.output_dir / "RESULTS.md").write_text(text)
+    report.chart(results, ordered, floors, args.output_dir / "results.png")
+    print(f"wrote {args.output_dir / 'RESULTS.md'} and results.png in {duration:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
