@@ -39,6 +39,7 @@ import numpy as np
 from scipy import ndimage
 
 from . import _threads
+from ._separable import resample_separable
 from ._checks import (
     RngLike,
     as_float32_image,
@@ -176,16 +177,20 @@ def sample_centred(
             source = _smooth(array, sigma)
     if source.dtype == np.bool_:
         source = source.view(np.uint8)
-    result = _threads.affine_transform(
-        source,
-        np.diag(step_arr),
-        offset,
-        output_shape=tuple(int(n) for n in shape),
-        order=order,
-        mode=mode,
-        cval=cval,
-        output_dtype=source.dtype,
-    )
+    output_shape = tuple(int(n) for n in shape)
+    if order <= 1 and mode == "nearest":
+        result = resample_separable(source, step_arr, offset, output_shape, order)  # same values, far faster
+    else:
+        result = _threads.affine_transform(
+            source,
+            np.diag(step_arr),
+            offset,
+            output_shape=output_shape,
+            order=order,
+            mode=mode,
+            cval=cval,
+            output_dtype=source.dtype,
+        )
     return result.view(np.bool_) if array.dtype == np.bool_ else result
 
 
