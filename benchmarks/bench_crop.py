@@ -20,42 +20,15 @@ and each time as a ratio to its memcpy reference measured in the same run.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-import tracemalloc
-from collections.abc import Callable
 
 import numpy as np
 
 import tutorial_utils as tu
+from timing import report
 from tutorial_utils.naive.crop import random_crop_3d
 
-MIB = 1024 * 1024
 
 
-def measure(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """Median seconds over ``repeats`` runs after a warm-up, and peak new allocation in MiB."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return statistics.median(times), peak / MIB
-
-
-def report(title: str, cases: dict[str, Callable[[], object]], repeats: int) -> None:
-    print(f"\n{title}")
-    print(f"{'operation':52s} {'time ms':>9s} {'x memcpy':>9s} {'peak MiB':>9s}")
-    reference = None
-    for name, fn in cases.items():
-        seconds, peak = measure(fn, repeats)
-        reference = reference or seconds
-        print(f"{name:52s} {seconds * 1e3:9.2f} {seconds / reference:9.1f} {peak:9.1f}")
 
 
 def main() -> None:

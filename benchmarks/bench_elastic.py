@@ -38,6 +38,8 @@ from collections.abc import Callable
 import numpy as np
 
 import tutorial_utils as tu
+from timing import median_seconds as timed
+from timing import peak_bytes
 from tutorial_utils import _threads
 from tutorial_utils.naive.elastic import blog_displacement_field, elastic_transform_3d
 
@@ -48,25 +50,6 @@ TARGET_RATIO = 0.04
 TARGET_MEMORY = 6.0
 
 
-def timed(fn: Callable[[], object], repeats: int, warm_up: bool = True) -> float:
-    """Median seconds of ``repeats`` calls (after one uncounted call when ``warm_up``)."""
-    if warm_up:
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def peak_bytes(fn: Callable[[], object]) -> int:
-    """Peak of the memory ``fn`` allocates through Python and numpy (tracemalloc)."""
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
 
 
 def torchio_elastic(mni: tu.Volume) -> Callable[[], object] | None:

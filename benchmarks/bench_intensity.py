@@ -26,42 +26,15 @@ would show as 66 MiB more.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-import tracemalloc
-from collections.abc import Callable
 
 import numpy as np
 
 import tutorial_utils as tu
+from timing import MIB, report
 from tutorial_utils.naive import intensity as naive
 
-MIB = 1024 * 1024
 
 
-def measure(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """Median seconds over ``repeats`` runs after a warm-up, and peak new allocation in MiB."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return statistics.median(times), peak / MIB
-
-
-def report(title: str, cases: dict[str, Callable[[], object]], repeats: int) -> None:
-    print(f"\n{title}")
-    print(f"{'operation':64s} {'time ms':>9s} {'x memcpy':>9s} {'peak MiB':>9s}")
-    reference = None
-    for name, fn in cases.items():
-        seconds, peak = measure(fn, repeats)
-        reference = reference or seconds
-        print(f"{name:64s} {seconds * 1e3:9.1f} {seconds / reference:9.1f} {peak:9.1f}")
 
 
 def numpy_masked_zscore(image: np.ndarray) -> np.ndarray:

@@ -26,18 +26,14 @@ from __future__ import annotations
 import argparse
 import functools
 import shutil
-import statistics
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
 
 import numpy as np
 
 import tutorial_utils as tu
+from timing import median_seconds, peak_mib
 from tutorial_utils._threads import default_threads
 
-MIB = 1024 * 1024
 
 
 def build_pipeline() -> tu.Compose:
@@ -55,23 +51,6 @@ def build_pipeline() -> tu.Compose:
     )
 
 
-def median_seconds(fn: Callable[[], object], repeats: int, warm_up: bool = True) -> float:
-    if warm_up:
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def peak_mib(fn: Callable[[], object]) -> float:
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / MIB
 
 
 def main() -> None:

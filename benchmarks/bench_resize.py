@@ -18,33 +18,16 @@ and each time as a ratio to the memcpy measured in the same run.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-import tracemalloc
 from collections.abc import Callable
 
 import numpy as np
 from nibabel.processing import resample_to_output
 
 import tutorial_utils as tu
+from timing import MIB, measure
 from tutorial_utils._threads import default_threads
 
-MIB = 1024 * 1024
 
-
-def measure(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """Median seconds over ``repeats`` runs after a warm-up, and peak new allocation in MiB."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return statistics.median(times), peak / MIB
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ import numpy as np
 
 from ._checks import describe
 from .phantom import CT_PHANTOM_LABELS, make_ct_phantom
-from .volume import PathOrImage, Volume
+from .volume import Volume
 
 #: Label value -> tissue of the ``"mni"`` sample's label map.
 MNI_LABELS: dict[int, str] = {
