@@ -10,7 +10,9 @@ reader's JupyterLab would), then:
 * per-cell execution timings are dropped so re-runs give small diffs.
 
 A cell that raises stops the run unless it is tagged ``raises-exception`` or
-starts with ``# NBVAL_RAISES_EXCEPTION``.
+starts with ``# NBVAL_RAISES_EXCEPTION``; such cells keep the tag, because
+JupyterLab's "Run All" also stops at an untagged error (nbval then warns that
+comment and tag overlap, which is harmless).
 """
 
 from __future__ import annotations
@@ -39,23 +41,12 @@ def _expects_error(cell: nbformat.NotebookNode) -> bool:
 
 
 def mark_expected_errors(nb: nbformat.NotebookNode) -> None:
-    """Tag cells that raise on purpose so nbclient carries on past them."""
+    """Tag cells that raise on purpose so nbclient and JupyterLab's Run All carry on past them."""
     for cell in nb.cells:
         if _expects_error(cell):
             tags = cell.metadata.setdefault("tags", [])
             if "raises-exception" not in tags:
                 tags.append("raises-exception")
-
-
-def unmark_expected_errors(nb: nbformat.NotebookNode) -> None:
-    """Drop those tags again: nbval reads the comment, and both together make it warn."""
-    for cell in nb.cells:
-        if _expects_error(cell):
-            tags = [t for t in cell.metadata.get("tags", []) if t != "raises-exception"]
-            if tags:
-                cell.metadata["tags"] = tags
-            else:
-                cell.metadata.pop("tags", None)
 
 
 def execute(path: Path, timeout: int = 600) -> None:
@@ -68,7 +59,6 @@ def execute(path: Path, timeout: int = 600) -> None:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
-    unmark_expected_errors(nb)
     clean(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)
