@@ -156,3 +156,30 @@ def check_non_negative_int(value: Any, name: str) -> int:
     if value < 0:
         raise ValueError(f"{name} must be a non-negative int; got {value}")
     return int(value)
+
+
+def check_order(order: Any) -> int:
+    """Return ``order`` as a spline interpolation order in 0..5 (0 nearest, 1 linear, 3 cubic)."""
+    if isinstance(order, (bool, np.bool_)) or not isinstance(order, (numbers.Integral, np.integer)):
+        raise TypeError(f"order must be an int from 0 to 5; got {describe(order)}")
+    if not 0 <= int(order) <= 5:
+        raise ValueError(f"order must be an int from 0 to 5 (0 nearest, 1 linear, 3 cubic); got {order}")
+    return int(order)
+
+
+def check_homogeneous_matrix(value: Any, name: str, meaning: str = "") -> np.ndarray:
+    """Return ``value`` as a finite float64 4x4 matrix whose last row is (0, 0, 0, 1).
+
+    ``meaning`` is added to the shape error, e.g. ``" (homogeneous, OUTPUT -> INPUT)"``.
+    """
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a 4x4 array of numbers; got {describe(value)}") from exc
+    if arr.shape != (4, 4):
+        raise ValueError(f"{name} must have shape (4, 4){meaning}; got {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite; got NaN or infinite entries")
+    if not np.allclose(arr[3], [0, 0, 0, 1]):
+        raise ValueError(f"{name}'s last row must be (0, 0, 0, 1); got {tuple(arr[3])}")
+    return arr

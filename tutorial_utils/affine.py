@@ -32,7 +32,15 @@ from typing import Any, Union
 import numpy as np
 
 from . import _threads
-from ._checks import as_float32_image, as_triple, check_array_3d, check_axis, describe
+from ._checks import (
+    as_float32_image,
+    as_triple,
+    check_array_3d,
+    check_axis,
+    check_homogeneous_matrix,
+    check_order,
+    describe,
+)
 
 Cval = Union[float, str]
 """A fill value: a number, or ``"min"`` for the input's minimum."""
@@ -160,7 +168,7 @@ def apply_affine(
     array([0., 1., 0.], dtype=float32)
     """
     arr = _as_resampling_input(array, order)
-    matrix = _check_matrix(matrix)
+    matrix = check_homogeneous_matrix(matrix, "matrix", " (homogeneous, OUTPUT -> INPUT)")
     fill = _resolve_cval(arr, cval)
     source = arr.view(np.uint8) if arr.dtype == np.bool_ else arr
     out = _threads.affine_transform(
@@ -333,10 +341,7 @@ def _plane_rotation(degrees: float, first: int, second: int) -> np.ndarray:
 
 def _as_resampling_input(array: Any, order: Any) -> np.ndarray:
     """The array to resample: float32, but integer labels stay integer at order 0."""
-    if isinstance(order, (bool, np.bool_)) or not isinstance(order, (numbers.Integral, np.integer)):
-        raise TypeError(f"order must be an int from 0 to 5; got {describe(order)}")
-    if not 0 <= int(order) <= 5:
-        raise ValueError(f"order must be an int from 0 to 5; got {order}")
+    order = check_order(order)
     arr = check_array_3d(array, "array")
     if order == 0 and (np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_):
         return arr
@@ -357,18 +362,6 @@ def _resolve_cval(array: np.ndarray, cval: Any) -> float:
     return float(cval)
 
 
-def _check_matrix(matrix: Any) -> np.ndarray:
-    try:
-        arr = np.array(matrix, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"matrix must be a 4x4 array of numbers; got {describe(matrix)}") from exc
-    if arr.shape != (4, 4):
-        raise ValueError(f"matrix must have shape (4, 4) (homogeneous, OUTPUT -> INPUT); got {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError("matrix must be finite; got NaN or infinite entries")
-    if not np.allclose(arr[3], [0, 0, 0, 1]):
-        raise ValueError(f"matrix's last row must be (0, 0, 0, 1); got {tuple(arr[3])}")
-    return arr
 
 
 def _check_shape(shape: Any) -> tuple[int, int, int]:

@@ -22,15 +22,11 @@ import numpy as np
 
 from ._checks import RngLike, as_rng, as_triple, check_array_3d, check_finite, describe
 from .records import apply_recorded, replayable
-from .volume import Volume
+from .volume import Volume, check_volume
 
 _SEED_BOUND = 2**63
 
 
-def _check_volume(volume: Any) -> Volume:
-    if not isinstance(volume, Volume):
-        raise TypeError(f"volume must be a Volume; got {describe(volume)}")
-    return volume
 
 
 def _check_interval(value: Any, name: str, *, minimum: float | None = None) -> tuple[float, float]:
@@ -142,7 +138,7 @@ def random_gamma(
     >>> out.history[-1].name, 0.74 < out.history[-1].params["gamma"] < 1.35
     ('gamma', True)
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     interval = _check_interval(log_gamma_range, "log_gamma_range")
     gamma = float(np.exp(_draw(as_rng(rng), interval)))
     return apply_recorded(volume, "gamma", gamma=gamma)
@@ -240,7 +236,7 @@ def random_noise(
     >>> bool(np.array_equal(a.image, b.image)), sorted(a.history[-1].params)
     (True, ['kind', 'seed', 'std'])
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     interval = _check_interval(std_range, "std_range", minimum=0.0)
     if kind not in ("gaussian", "rician"):
         raise ValueError(f'kind must be "gaussian" or "rician"; got {kind!r}')
@@ -370,7 +366,7 @@ def random_bias_field(
     >>> bool(field.min() > 0), bool(field.std() > 0)
     (True, True)
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     if not (isinstance(strength, (numbers.Real, np.number)) and np.isfinite(strength) and strength >= 0):
         raise ValueError(f"strength must be a finite number >= 0; got {describe(strength)}")
     if isinstance(order, (bool, np.bool_)) or not isinstance(order, (numbers.Integral, np.integer)):
@@ -428,7 +424,7 @@ def random_intensity_scale_shift(
     >>> bool(np.allclose(out.image, p["scale"] + p["shift"]))
     True
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     scales = _check_interval(scale_range, "scale_range")
     shifts = _check_interval(shift_range, "shift_range")
     generator = as_rng(rng)

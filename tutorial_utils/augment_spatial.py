@@ -38,7 +38,7 @@ from .affine import (
     shift,
 )
 from .records import apply_recorded, replayable
-from .volume import Volume
+from .volume import Volume, check_volume
 
 @replayable("flip")
 def flip_volume(volume: Volume, axes: int | Sequence[int]) -> Volume:
@@ -68,7 +68,7 @@ def flip_volume(volume: Volume, axes: int | Sequence[int]) -> Volume:
     >>> flip_volume(vol, axes=0).image[:, 0, 0]
     array([4., 0.], dtype=float32)
     """
-    _check_volume(volume)
+    check_volume(volume)
     if isinstance(axes, (Sequence, np.ndarray)) and not isinstance(axes, str) and len(axes) == 0:
         return volume
     axes = _check_flip_axes(axes, "axes")
@@ -117,7 +117,7 @@ def affine_volume(
     >>> affine_volume(vol, rotation=(0, 0, 30), scale=1.1).shape
     (5, 5, 5)
     """
-    _check_volume(volume)
+    check_volume(volume)
     matrix = affine_matrix(
         volume.shape,
         rotation=rotation,
@@ -159,7 +159,7 @@ def shift_volume(
     >>> shift_volume(vol, (1, 0, 0)).image.ravel()
     array([0., 0., 1., 2.], dtype=float32)
     """
-    _check_volume(volume)
+    check_volume(volume)
     image = shift(volume.image, offset, order=order, cval=cval)
     label = None if volume.label is None else shift(volume.label, offset, order=0, cval=0)
     return volume.replace(image=image, label=label)
@@ -191,7 +191,7 @@ def random_flip(
     >>> random_flip(vol, probability=1.0, rng=0).history[-1].params
     {'axes': (0, 1, 2)}
     """
-    _check_volume(volume)
+    check_volume(volume)
     chances = [check_probability(p, "probability") for p in as_triple(probability, "probability")]
     draws = as_rng(rng).random(3)
     axes = tuple(axis for axis in range(3) if draws[axis] < chances[axis])
@@ -237,7 +237,7 @@ def random_rotate(
     >>> random_rotate(vol, degrees=(10, 10), axes=(0, 1), rng=0).history[-1].params["rotation"]
     (0.0, 0.0, 10.0)
     """
-    _check_volume(volume)
+    check_volume(volume)
     low, high = _angle_range(degrees)
     gen = as_rng(rng)
     if isinstance(axes, str):
@@ -287,7 +287,7 @@ def random_shift(
     >>> max(abs(o) for o in random_shift(vol, max_fraction=0.1, rng=0).history[-1].params["offset"]) <= 2
     True
     """
-    _check_volume(volume)
+    check_volume(volume)
     fractions = as_triple(max_fraction, "max_fraction", positive=True)
     if any(f > 1 for f in fractions):
         raise ValueError(f"max_fraction must be in [0, 1] for every axis; got {describe(max_fraction)}")
@@ -344,7 +344,7 @@ def random_affine(
     >>> sorted(random_affine(vol, rng=0).history[-1].params)
     ['cval', 'order', 'rotation', 'scale', 'translation']
     """
-    _check_volume(volume)
+    check_volume(volume)
     low, high = _angle_range(degrees)
     scale_low, scale_high = _range(scale_range, "scale_range")
     if scale_low <= 0:
@@ -362,12 +362,6 @@ def random_affine(
     )
 
 
-def _check_volume(volume: Any) -> None:
-    if not isinstance(volume, Volume):
-        raise TypeError(
-            f"volume must be a tutorial_utils.Volume; got {describe(volume)}. "
-            f"For a bare array use the array functions (rotate, flip, shift, apply_affine)"
-        )
 
 
 def _angle_range(degrees: Any) -> tuple[float, float]:

@@ -42,16 +42,12 @@ from .crop import (
     resolve_pad_value,
 )
 from .records import apply_recorded, replayable
-from .volume import Volume
+from .volume import Volume, check_volume
 
 #: nnU-Net's default share of foreground-centred patches (``oversample_foreground_percent``).
 NNUNET_FOREGROUND_PROBABILITY = 0.33
 
 
-def _check_volume(volume: object) -> Volume:
-    if not isinstance(volume, Volume):
-        raise TypeError(f"volume must be a Volume; got {describe(volume)}")
-    return volume
 
 
 def _pad_value(value: object) -> PadValue:
@@ -124,7 +120,7 @@ def crop_volume(volume: Volume, start: IntOrTriple, size: IntOrTriple) -> Volume
     >>> out.history[-1].params
     {'start': (2, 0, 5), 'size': (4, 4, 4)}
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     start_t = as_triple(start, "start", positive=True, integer=True)
     size_t = _sizes(size)
     return apply_recorded(volume, "crop", start=start_t, size=size_t)
@@ -159,7 +155,7 @@ def center_crop_volume(volume: Volume, size: IntOrTriple) -> Volume:
     >>> center_crop_volume(vol, 4).affine[:3, 3]
     array([3., 2., 0.])
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     return apply_recorded(volume, "center_crop", size=_sizes(size))
 
 
@@ -208,7 +204,7 @@ def pad_volume(
     >>> out.shape, float(out.image.min()), out.affine[:3, 3]
     ((4, 4, 4), -1000.0, array([ 0.,  0., -1.]))
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     return apply_recorded(volume, "pad", shape=_sizes(shape, "shape"), mode=_check_mode(mode), value=_pad_value(value))
 
 
@@ -265,7 +261,7 @@ def crop_or_pad_volume(
     >>> out.shape, out.affine[:3, 3], int(out.label[0, 0, 0])
     ((6, 8, 6), array([ 2., -2.,  0.]), 0)
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     return apply_recorded(
         volume, "crop_or_pad", shape=_sizes(shape, "shape"), mode=_check_mode(mode), value=_pad_value(value)
     )
@@ -383,7 +379,7 @@ def random_crop(
     >>> patch.history[-1].params, int(patch.label.sum())
     ({'start': (24, 0, 5), 'size': (8, 8, 8)}, 1)
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     size_t = _sizes(size)
     _check_fits(volume.shape, size_t, "volume of shape")
     probability = check_probability(foreground_probability, "foreground_probability")

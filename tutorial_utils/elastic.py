@@ -30,7 +30,15 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
-from ._checks import RngLike, as_float32_image, as_rng, check_array_3d, check_label_array, describe
+from ._checks import (
+    RngLike,
+    as_float32_image,
+    as_rng,
+    check_array_3d,
+    check_label_array,
+    check_order,
+    describe,
+)
 from ._threads import _prefiltered
 from .elastic_field import (
     BSplineField,
@@ -86,14 +94,6 @@ def _nearest_inside(target: _Target, coords: np.ndarray, out: np.ndarray, scratc
     values = scratch.get("nearest_values", flat.shape, target.source.dtype)
     out[...] = np.take(target.source.reshape(-1), flat, out=values, mode="clip")
     return True
-
-
-def _check_order(order: Any) -> int:
-    if isinstance(order, (bool, np.bool_)) or not isinstance(order, (numbers.Integral, np.integer)):
-        raise TypeError(f"order must be an int from 0 to 5; got {describe(order)}")
-    if not 0 <= order <= 5:
-        raise ValueError(f"order must be from 0 (nearest) to 5; got {order}")
-    return int(order)
 
 
 def _check_cval(cval: Any) -> float:
@@ -251,7 +251,7 @@ def warp(array: Any, field: np.ndarray, order: int = 1, cval: float = 0.0) -> np
     >>> warp(image, shift)[0, 0]
     array([1., 2., 3., 4., 5., 0.], dtype=float32)
     """
-    order = _check_order(order)
+    order = check_order(order)
     cval = _check_cval(cval)
     target = _target(array, order, cval)
     field = check_field(field)
@@ -315,7 +315,7 @@ def elastic_transform(
     num_control_points = check_num_control_points(num_control_points)
     max_displacement = check_nonnegative(max_displacement, "max_displacement")
     spacing_mm = spacing_or_ones(spacing)
-    target = _target(array, _check_order(order), _check_cval(cval))
+    target = _target(array, check_order(order), _check_cval(cval))
     field = bspline_field(target.out.shape, num_control_points, max_displacement, spacing_mm, rng)
     _warp([target], _bspline_rows(field), field.max_abs)
     return target.out

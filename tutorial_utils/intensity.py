@@ -24,7 +24,7 @@ import numpy as np
 
 from ._checks import check_array_3d, check_finite, check_label_array, describe
 from .records import apply_recorded, replayable
-from .volume import Volume
+from .volume import Volume, check_volume
 
 MaskLike = Union[Literal["nonzero"], np.ndarray, None]
 
@@ -451,10 +451,6 @@ def _mean_std(values: np.ndarray, *, overwrite: bool) -> tuple[float, float]:
     return mean, std
 
 
-def _check_volume(volume: Any) -> Volume:
-    if not isinstance(volume, Volume):
-        raise TypeError(f"volume must be a Volume; got {describe(volume)}")
-    return volume
 
 
 VolumeMask = Literal["nonzero", "label", None]
@@ -491,7 +487,7 @@ def window_volume(volume: Volume, level: float, width: float) -> Volume:
     >>> brain.history[-1].name
     'window'
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     return apply_recorded(volume, "window", level=float(level), width=float(width))
 
 
@@ -528,7 +524,7 @@ def normalize_volume(
     >>> round(float(z.image[epi.image != 0].std()), 3), np.array_equal(z.affine, epi.affine)
     (1.0, True)
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     mask = _check_volume_mask(mask)
     low, high = out_range
     return apply_recorded(
@@ -559,7 +555,7 @@ def percentile_clip_volume(
     >>> float(percentile_clip_volume(epi, 1, 99).image.max()) < float(epi.image.max())
     True
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     mask = _check_volume_mask(mask)
     return apply_recorded(volume, "percentile_clip", lower=float(lower), upper=float(upper), mask=mask)
 

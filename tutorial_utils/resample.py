@@ -35,10 +35,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import as_triple, describe
+from ._checks import as_triple, check_order, describe
 from .records import apply_recorded, replayable
-from .resize import check_order, check_shape, sample_centred
-from .volume import Volume
+from .resize import check_shape, sample_centred
+from .volume import Volume, check_volume
 
 __all__ = ["grid_affine", "resample_to_spacing", "resize_volume"]
 
@@ -86,10 +86,6 @@ def _resample(volume: Volume, shape: Sequence[int], step: Sequence[float], order
     return Volume(image, grid_affine(volume.affine, volume.shape, shape, step), label, volume.history)
 
 
-def _check_volume(volume: object) -> Volume:
-    if not isinstance(volume, Volume):
-        raise TypeError(f"volume must be a Volume; got {describe(volume)}")
-    return volume
 
 
 def _check_antialias(antialias: object) -> bool:
@@ -158,7 +154,7 @@ def resample_to_spacing(
     >>> epi.history[-1]
     TransformRecord(name='resample', params={'spacing': (3.0, 3.0, 3.0), 'order': 1, 'antialias': True})
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     target = as_triple(spacing, "spacing", positive=True, allow_zero=False)
     return apply_recorded(
         volume, "resample", spacing=target, order=check_order(order), antialias=_check_antialias(antialias)
@@ -200,7 +196,7 @@ def resize_volume(volume: Volume, shape: Sequence[int], order: int = 1, *, antia
     >>> small.shape, tuple(round(s, 2) for s in small.spacing)
     ((64, 64, 24), (4.0, 3.0, 2.2))
     """
-    volume = _check_volume(volume)
+    volume = check_volume(volume)
     return apply_recorded(
         volume, "resize", shape=check_shape(shape), order=check_order(order), antialias=_check_antialias(antialias)
     )

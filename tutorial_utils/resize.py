@@ -47,21 +47,13 @@ from ._checks import (
     as_triple,
     check_array_3d,
     check_finite,
+    check_order,
     describe,
 )
 from .records import apply_recorded, replayable
 from .volume import Volume
 
 __all__ = ["antialias_sigma", "random_zoom", "rescale", "resize", "zoom", "zoom_volume"]
-
-
-def check_order(order: Any) -> int:
-    """Return ``order`` as a spline order in 0..5 (0 nearest, 1 linear, 3 cubic)."""
-    if isinstance(order, (bool, np.bool_)) or not isinstance(order, numbers.Integral):
-        raise TypeError(f"order must be an int from 0 to 5; got {describe(order)}")
-    if not 0 <= int(order) <= 5:
-        raise ValueError(f"order must be an int from 0 to 5 (0 nearest, 1 linear, 3 cubic); got {order}")
-    return int(order)
 
 
 def check_shape(shape: Any, name: str = "shape") -> tuple[int, int, int]:

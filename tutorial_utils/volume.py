@@ -15,7 +15,7 @@ from typing import Any, Union
 import nibabel as nib
 import numpy as np
 
-from ._checks import as_float32_image, check_label_array, describe
+from ._checks import as_float32_image, check_homogeneous_matrix, check_label_array, describe
 
 PathOrImage = Union[str, "os.PathLike[str]", nib.spatialimages.SpatialImage]
 
@@ -196,19 +196,20 @@ class Volume:
 
 
 def _check_affine(affine: Any) -> np.ndarray:
-    try:
-        arr = np.array(affine, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"affine must be a 4x4 array of numbers; got {describe(affine)}") from exc
-    if arr.shape != (4, 4):
-        raise ValueError(f"affine must have shape (4, 4); got {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError("affine must be finite; got NaN or infinite entries")
-    if not np.allclose(arr[3], [0, 0, 0, 1]):
-        raise ValueError(f"affine's last row must be (0, 0, 0, 1); got {tuple(arr[3])}")
+    arr = check_homogeneous_matrix(affine, "affine")
     if abs(np.linalg.det(arr[:3, :3])) < 1e-12:
         raise ValueError("affine must be invertible; its 3x3 part is singular (a zero voxel size?)")
     return arr
+
+
+def check_volume(volume: Any, name: str = "volume") -> Volume:
+    """Return ``volume`` if it is a :class:`Volume`, else raise a ``TypeError`` that says what to use."""
+    if not isinstance(volume, Volume):
+        raise TypeError(
+            f"{name} must be a Volume (tutorial_utils.Volume); got {describe(volume)}. "
+            f"Wrap an array with Volume(image, affine), or use the array functions"
+        )
+    return volume
 
 
 def _as_nifti(value: PathOrImage, name: str) -> nib.spatialimages.SpatialImage:
