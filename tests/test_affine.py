@@ -1,4 +1,4 @@
-"""Array functions of tutorial_utils.affine and the threaded resampling behind them."""
+"""Array functions of tutorial_utils.spatial.affine_ops and the threaded resampling behind them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from scipy import ndimage
 from scipy.spatial.transform import Rotation
 
 from tutorial_utils import _threads
-from tutorial_utils.affine import affine_matrix, apply_affine, flip, rotate, shift
+from tutorial_utils.spatial.affine_ops import affine_matrix, apply_affine, flip, rotate, shift
 
 AXIS_PAIRS = [(0, 1), (1, 2), (0, 2), (1, 0), (2, 1), (2, 0)]
 

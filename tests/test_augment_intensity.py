@@ -1,4 +1,4 @@
-"""Intensity augmentations on Volume (tutorial_utils.augment_intensity)."""
+"""Intensity augmentations on Volume (tutorial_utils.intensity.augment_ops)."""
 
 from __future__ import annotations
 

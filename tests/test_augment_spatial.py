@@ -1,4 +1,4 @@
-"""Volume augmentations of tutorial_utils.augment_spatial, and the naive blog versions."""
+"""Volume augmentations of tutorial_utils.spatial.affine_transforms, and the naive blog versions."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from scipy import ndimage
 
 from tutorial_utils import Volume, replay
-from tutorial_utils.affine import affine_matrix, apply_affine
-from tutorial_utils.augment_spatial import (
+from tutorial_utils.spatial.affine_ops import affine_matrix, apply_affine
+from tutorial_utils.spatial.affine_transforms import (
     affine_volume,
     flip_volume,
     random_affine,

@@ -23,7 +23,7 @@ from tutorial_utils import (
     random_crop_start,
     show_slices,
 )
-from tutorial_utils.crop import crop_or_pad_plan
+from tutorial_utils.crop.ops import crop_or_pad_plan
 from tutorial_utils.naive.crop import crop_3d_volume, find_random_crop_dim, random_crop_3d
 
 axis_len = st.integers(1, 9)

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from scipy import ndimage
 
 import tutorial_utils as tu
-from tutorial_utils import elastic_stats
-from tutorial_utils.elastic_field import bspline_field, draw_control_displacements
-from tutorial_utils.elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
+from tutorial_utils.elastic import stats as elastic_stats
+from tutorial_utils.elastic.field import bspline_field, draw_control_displacements
+from tutorial_utils.display.elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
 from tutorial_utils.naive.elastic import blog_displacement_field, elastic_transform_3d
 
 

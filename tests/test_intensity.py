@@ -1,4 +1,4 @@
-"""Intensity clipping, CT windows and normalization (tutorial_utils.intensity)."""
+"""Intensity clipping, CT windows and normalization (tutorial_utils.intensity.ops)."""
 
 from __future__ import annotations
 
@@ -360,7 +360,7 @@ def test_plot_histogram_mask_counts_only_masked_voxels():
 
 
 def test_integer_data_get_whole_integer_bins():
-    from tutorial_utils.intensity_plots import _bin_edges
+    from tutorial_utils.display.intensity_plots import _bin_edges
 
     values = np.arange(0, 256, dtype=np.float32)
     edges = _bin_edges(values, 100)

@@ -11,7 +11,8 @@ import pytest
 
 from tutorial_utils import Volume, apply_recorded, replay, replayable
 from tutorial_utils.batch import augment_and_save
-from tutorial_utils.io import records_from_json, save_volume
+from tutorial_utils.io import save_volume
+from tutorial_utils.records import records_from_json
 from tutorial_utils.pipeline import Compose, OneOf, RandomApply
 from tutorial_utils.seeding import sample_rng
 

@@ -11,8 +11,8 @@ from scipy import ndimage
 
 from tutorial_utils import Volume, replay
 from tutorial_utils.naive import resize as naive
-from tutorial_utils.resample import grid_affine, resample_to_spacing, resize_volume
-from tutorial_utils.resize import antialias_sigma, random_zoom, rescale, resize, zoom
+from tutorial_utils.spatial.resize_transforms import grid_affine, resample_to_spacing, resize_volume
+from tutorial_utils.spatial.resize_ops import antialias_sigma, random_zoom, rescale, resize, zoom
 
 
 def _oblique_affine(spacing=(2.0, 2.0, 2.2)) -> np.ndarray:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy import ndimage
 
 from tutorial_utils._separable import resample_separable
-from tutorial_utils.resize import sample_centred
+from tutorial_utils.spatial.resize_ops import sample_centred
 
 sizes = st.lists(st.integers(1, 14), min_size=3, max_size=3)
 scales = st.lists(st.floats(0.2, 4.0), min_size=3, max_size=3)

@@ -15,8 +15,8 @@ Conventions (the same in every module and notebook):
 * Image math runs in float32; inputs are never modified.
 """
 
-from .affine import affine_matrix, apply_affine, flip, rotate, shift
-from .augment_intensity import (
+from .spatial.affine_ops import affine_matrix, apply_affine, flip, rotate, shift
+from .intensity.augment_ops import (
     add_noise,
     adjust_gamma,
     cosine_bias_field,
@@ -25,7 +25,7 @@ from .augment_intensity import (
     random_intensity_scale_shift,
     random_noise,
 )
-from .augment_spatial import (
+from .spatial.affine_transforms import (
     affine_volume,
     flip_volume,
     random_affine,
@@ -36,7 +36,7 @@ from .augment_spatial import (
     shift_volume,
 )
 from .batch import augment_and_save
-from .crop import (
+from .crop.ops import (
     center_crop,
     crop,
     crop_or_pad,
@@ -45,8 +45,8 @@ from .crop import (
     pad_to_shape,
     random_crop_start,
 )
-from .crop_plots import crop_box_annotator, draw_crop_box
-from .crop_volume import (
+from .display.crop_plots import crop_box_annotator, draw_crop_box
+from .crop.transforms import (
     center_crop_volume,
     crop_or_pad_volume,
     crop_volume,
@@ -62,11 +62,11 @@ from .display import (
     SliceViewer,
     TransformExplorer,
 )
-from .elastic import elastic_transform, random_elastic, warp
-from .elastic_field import gaussian_displacement_field, random_displacement_field
-from .elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
-from .elastic_stats import displacement_stats, FoldingWarning, jacobian_determinant
-from .intensity import (
+from .elastic.ops import elastic_transform, random_elastic, warp
+from .elastic.field import gaussian_displacement_field, random_displacement_field
+from .display.elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
+from .elastic.stats import displacement_stats, FoldingWarning, jacobian_determinant
+from .intensity.ops import (
     clip_range,
     CT_WINDOWS,
     normalize_intensity,
@@ -78,7 +78,7 @@ from .intensity import (
     window_limits,
     window_volume,
 )
-from .intensity_plots import (
+from .display.intensity_plots import (
     compare_histograms,
     draw_limits,
     limits_annotator,
@@ -89,12 +89,13 @@ from .intensity_plots import (
     WINDOW_CHOICES,
     window_hu,
 )
-from .io import records_from_json, records_to_json, save_volume
+from .io import save_volume
+from .records import records_from_json, records_to_json
 from .phantom import CT_PHANTOM_HU, CT_PHANTOM_LABELS, make_ct_phantom
 from .pipeline import Compose, OneOf, RandomApply
-from .records import apply_recorded, registered_names, replay, replayable
-from .resample import grid_affine, resample_to_spacing, resize_volume
-from .resize import antialias_sigma, random_zoom, rescale, resize, zoom, zoom_volume
+from .records import apply_recorded, replay, replayable, step_names as registered_names
+from .spatial.resize_transforms import grid_affine, resample_to_spacing, resize_volume
+from .spatial.resize_ops import antialias_sigma, random_zoom, rescale, resize, zoom, zoom_volume
 from .seeding import sample_rng, sample_seed_sequence, seed_worker
 from .volume import TransformRecord, Volume
 

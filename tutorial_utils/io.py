@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,8 @@ import nibabel as nib
 import numpy as np
 
 from ._checks import describe
-from .volume import TransformRecord, Volume
+from .records import records_to_json
+from .volume import Volume
 
 NIFTI_SUFFIX = ".nii.gz"
 
@@ -51,32 +51,6 @@ def _atomic_save(image: nib.Nifti1Image, target: Path) -> None:
     finally:
         if temporary.exists():
             temporary.unlink()
-
-
-def records_to_json(records: tuple[TransformRecord, ...]) -> str:
-    """Serialise a ``volume.history`` (tuples become lists)."""
-    def plain(value: Any) -> Any:
-        if isinstance(value, (np.integer, np.floating, np.bool_)):
-            return value.item()
-        if isinstance(value, (tuple, list)):
-            return [plain(v) for v in value]
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        return value
-
-    return json.dumps([{"name": r.name, "params": plain(dict(r.params))} for r in records], indent=1)
-
-
-def records_from_json(text: str) -> tuple[TransformRecord, ...]:
-    """Inverse of :func:`records_to_json`; lists come back as tuples, ready for ``replay``."""
-    def tuples(value: Any) -> Any:
-        if isinstance(value, list):
-            return tuple(tuples(v) for v in value)
-        if isinstance(value, dict):
-            return {k: tuples(v) for k, v in value.items()}
-        return value
-
-    return tuple(TransformRecord(entry["name"], tuples(entry["params"])) for entry in json.loads(text))
 
 
 def save_volume(volume: Volume, folder: str | os.PathLike[str], name: str) -> dict[str, Path]:

@@ -32,10 +32,19 @@ class TransformRecord:
     params : Mapping
         Keyword arguments that function was called with (angles, axes,
         offsets, a seed for a displacement field, ...).
+    measured : Mapping
+        What the step measured while it ran (an elastic field's largest
+        displacement, say), for the reader; not used by replay and not
+        compared by ``==``.
     """
 
     name: str
     params: Mapping[str, Any]
+    measured: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def __repr__(self) -> str:
+        measured = f", measured={dict(self.measured)!r}" if self.measured else ""
+        return f"TransformRecord(name={self.name!r}, params={dict(self.params)!r}{measured})"
 
 
 @dataclass(frozen=True, eq=False)

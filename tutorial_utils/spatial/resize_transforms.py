@@ -35,10 +35,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import as_triple, check_order, describe
-from .records import apply_recorded, replayable
-from .resize import check_shape, sample_centred
-from .volume import Volume, check_volume
+from .._checks import as_triple, check_order, describe
+from ..records import apply_recorded, replayable
+from .resize_ops import check_shape, sample_centred
+from ..volume import Volume, check_volume
 
 __all__ = ["grid_affine", "resample_to_spacing", "resize_volume"]
 
@@ -133,7 +133,7 @@ def resample_to_spacing(
         Gaussian pre-smoothing of the image along axes whose voxels get
         larger, with sigma ``sqrt(f**2 - 1) / sqrt(12)`` old voxels for a
         factor ``f = new_spacing / old_spacing``
-        (:func:`~tutorial_utils.resize.antialias_sigma`). Never applied to
+        (:func:`~tutorial_utils.spatial.resize_ops.antialias_sigma`). Never applied to
         the label.
 
     Returns

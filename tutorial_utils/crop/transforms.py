@@ -25,8 +25,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import RngLike, as_rng, as_triple, check_probability, describe
-from .crop import (
+from .._checks import RngLike, as_rng, as_triple, check_probability, describe
+from .ops import (
     IntOrTriple,
     PadValue,
     _check_fits,
@@ -41,8 +41,8 @@ from .crop import (
     random_crop_start,
     resolve_pad_value,
 )
-from .records import apply_recorded, replayable
-from .volume import Volume, check_volume
+from ..records import apply_recorded, replayable
+from ..volume import Volume, check_volume
 
 #: nnU-Net's default share of foreground-centred patches (``oversample_foreground_percent``).
 NNUNET_FOREGROUND_PROBABILITY = 0.33

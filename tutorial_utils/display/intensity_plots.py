@@ -19,9 +19,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ._checks import check_array_3d, check_finite, describe
-from .intensity import CT_WINDOWS, clip_range, percentile_bounds, window_limits
-from .volume import Volume
+from .._checks import check_array_3d, check_finite, describe
+from ..intensity.ops import CT_WINDOWS, clip_range, percentile_bounds, window_limits
+from ..volume import Volume
 
 Limits = Union[Mapping[str, float], Sequence[float], None]
 

@@ -23,8 +23,8 @@ from typing import TypeVar
 
 import numpy as np
 
-from ._threads import default_threads
-from .elastic_field import check_field, spacing_or_ones
+from .._threads import default_threads
+from .field import check_field, spacing_or_ones
 
 #: Voxels per chunk of rows: the chunk's buffers stay in the CPU cache.
 _CHUNK_VOXELS = 1 << 18
@@ -310,7 +310,7 @@ def displacement_stats(
     ----------
     field : (3, I, J, K) float ndarray
         Displacement in voxels, e.g. from
-        :func:`~tutorial_utils.elastic_field.random_displacement_field`.
+        :func:`~tutorial_utils.elastic.field.random_displacement_field`.
     spacing : float or tuple of 3 floats, optional
         Voxel size in mm; adds the ``*_mm`` entries.
 

@@ -31,8 +31,8 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import _threads
-from ._checks import (
+from .. import _threads
+from .._checks import (
     as_float32_image,
     as_triple,
     check_array_3d,

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
-from ._checks import (
+from .._checks import (
     RngLike,
     as_float32_image,
     as_rng,
@@ -39,8 +39,8 @@ from ._checks import (
     check_order,
     describe,
 )
-from ._threads import _prefiltered
-from .elastic_field import (
+from .._threads import _prefiltered
+from .field import (
     BSplineField,
     bspline_field,
     check_field,
@@ -48,9 +48,9 @@ from .elastic_field import (
     check_num_control_points,
     spacing_or_ones,
 )
-from .elastic_stats import PartialStats, Scratch, chunk_bounds, chunk_stats, merge_all, run_chunks, warn_if_folding
-from .records import replayable
-from .volume import TransformRecord, Volume
+from .stats import PartialStats, Scratch, chunk_bounds, chunk_stats, merge_all, run_chunks, warn_if_folding
+from ..records import replayable
+from ..volume import TransformRecord, Volume
 
 #: Field rows of one chunk: ``rows(start, stop, scratch) -> (3, stop - start, J, K)``.
 FieldRows = Callable[[int, int, Scratch], np.ndarray]
@@ -166,7 +166,7 @@ def _warp(
     """Warp every target with the same field, chunk by chunk, into ``target.out``.
 
     With ``measure``, also measure the field (as
-    :func:`~tutorial_utils.elastic_stats.displacement_stats` does) while it
+    :func:`~tutorial_utils.elastic.stats.displacement_stats` does) while it
     is at hand, and return the statistics.
     """
     shape = targets[0].out.shape
@@ -230,7 +230,7 @@ def warp(array: Any, field: np.ndarray, order: int = 1, cval: float = 0.0) -> np
         Image, or an integer label map (with ``order=0``). Not modified.
     field : (3, I, J, K) float ndarray
         Displacement in voxels along each array axis, e.g. from
-        :func:`~tutorial_utils.elastic_field.random_displacement_field`.
+        :func:`~tutorial_utils.elastic.field.random_displacement_field`.
     order : int, default 1
         Spline order: 0 nearest neighbour (labels), 1 linear (images), up
         to 5. Orders above 1 overshoot near edges and are slower.
@@ -277,7 +277,7 @@ def elastic_transform(
     """Deform an array with a random smooth field (the blog's ``elastic_transform_3d``, fixed).
 
     Draws a field like
-    :func:`~tutorial_utils.elastic_field.random_displacement_field` and
+    :func:`~tutorial_utils.elastic.field.random_displacement_field` and
     warps ``array`` with it, without ever holding the whole field in memory.
     For an image with a label map use :func:`random_elastic`, which moves
     both with the same field; two calls here draw two different fields.
@@ -358,7 +358,7 @@ def random_elastic(
     The field comes from random vectors on ``num_control_points`` control
     points per axis (border locked, so the faces stay put and nothing is
     pulled in from outside), interpolated by a cubic B-spline; see
-    :func:`~tutorial_utils.elastic_field.random_displacement_field`. The
+    :func:`~tutorial_utils.elastic.field.random_displacement_field`. The
     image is interpolated linearly, the label with nearest neighbour (no new
     label values), the affine is kept.
 
@@ -366,7 +366,7 @@ def random_elastic(
     settings) and what the field did: ``field_mean_mm`` and ``field_max_mm``
     (mean and largest displacement), ``field_min_jacobian`` and
     ``field_folding_fraction`` (see
-    :func:`~tutorial_utils.elastic_stats.displacement_stats`).
+    :func:`~tutorial_utils.elastic.stats.displacement_stats`).
 
     Parameters
     ----------

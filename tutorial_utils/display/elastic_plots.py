@@ -22,11 +22,11 @@ import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from ._checks import describe
-from .display import show_slices
-from .display.slicing import check_indices, panel_extent, plane_axes
-from .elastic_field import check_field, check_shape, spacing_or_ones
-from .volume import Volume
+from .._checks import describe
+from .static import show_slices
+from .slicing import check_indices, panel_extent, plane_axes
+from ..elastic.field import check_field, check_shape, spacing_or_ones
+from ..volume import Volume
 
 
 def _check_step(step: Any) -> int:
@@ -157,7 +157,7 @@ def show_deformation_grid(
 
     Examples
     --------
-    >>> from tutorial_utils.elastic_field import random_displacement_field
+    >>> from tutorial_utils.elastic.field import random_displacement_field
     >>> field = random_displacement_field((30, 30, 30), max_displacement=4.0, rng=0)
     >>> fig = show_deformation_grid(field, step=6)
     >>> len(fig.axes)
@@ -225,7 +225,7 @@ def show_displacement_magnitude(
 
     Examples
     --------
-    >>> from tutorial_utils.elastic_field import random_displacement_field
+    >>> from tutorial_utils.elastic.field import random_displacement_field
     >>> field = random_displacement_field((30, 30, 30), max_displacement=4.0, rng=0)
     >>> fig = show_displacement_magnitude(field, spacing=2.0)
     >>> fig.axes[-1].get_ylabel()

@@ -22,9 +22,9 @@ from typing import Any, Literal, Union
 
 import numpy as np
 
-from ._checks import check_array_3d, check_finite, check_label_array, describe
-from .records import apply_recorded, replayable
-from .volume import Volume, check_volume
+from .._checks import check_array_3d, check_finite, check_label_array, describe
+from ..records import apply_recorded, replayable
+from ..volume import Volume, check_volume
 
 MaskLike = Union[Literal["nonzero"], np.ndarray, None]
 

@@ -11,7 +11,7 @@ Three operations that blog code often mixes up:
   (factor < 1) the **content** about the volume centre: an augmentation.
 
 For a ``Volume``, changing the voxel size is usually what you want:
-:func:`tutorial_utils.resample.resample_to_spacing` (it updates the affine).
+:func:`tutorial_utils.resample_to_spacing` (it updates the affine).
 
 Grid placement used by :func:`resize` and :func:`rescale`: the old and new
 grids cover the same field of view (their outer voxel *edges* coincide) and
@@ -38,9 +38,9 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
-from . import _threads
-from ._separable import resample_separable
-from ._checks import (
+from .. import _threads
+from .._separable import resample_separable
+from .._checks import (
     RngLike,
     as_float32_image,
     as_rng,
@@ -50,8 +50,8 @@ from ._checks import (
     check_order,
     describe,
 )
-from .records import apply_recorded, replayable
-from .volume import Volume
+from ..records import apply_recorded, replayable
+from ..volume import Volume
 
 __all__ = ["antialias_sigma", "random_zoom", "rescale", "resize", "zoom", "zoom_volume"]
 
@@ -193,7 +193,7 @@ def resize(array: Any, shape: Sequence[int], order: int = 1, *, antialias: bool 
        Resizing to a fixed shape changes the voxel size, differently per axis
        when the shapes are not proportional: a round head becomes an egg, and
        volumes of different spacing end up with different voxel sizes. For a
-       ``Volume`` prefer :func:`~tutorial_utils.resample.resample_to_spacing`
+       ``Volume`` prefer :func:`~tutorial_utils.resample_to_spacing`
        followed by a crop-or-pad to a common shape.
 
     Parameters

@@ -20,9 +20,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._checks import RngLike, as_rng, as_triple, check_array_3d, check_finite, describe
-from .records import apply_recorded, replayable
-from .volume import Volume, check_volume
+from .._checks import RngLike, as_rng, as_triple, check_array_3d, check_finite, describe
+from ..records import apply_recorded, replayable
+from ..volume import Volume, check_volume
 
 _SEED_BOUND = 2**63
 

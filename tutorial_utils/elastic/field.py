@@ -16,7 +16,7 @@ Two ways to make a smooth random field:
   which is why 2D settings copied to 3D barely move anything.
 
 Measure what a field does with
-:func:`~tutorial_utils.elastic_stats.displacement_stats`.
+:func:`~tutorial_utils.elastic.stats.displacement_stats`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
-from ._checks import RngLike, as_rng, as_triple, describe
+from .._checks import RngLike, as_rng, as_triple, describe
 
 # --------------------------------------------------------------------------- checks
 

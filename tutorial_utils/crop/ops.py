@@ -1,7 +1,7 @@
 """Crop and pad 3D arrays: to a box, to the centre, to a fixed shape, at random.
 
 Training batches need every sample at one shape. These array functions do the
-index arithmetic once, with clear errors; :mod:`tutorial_utils.crop_volume`
+index arithmetic once, with clear errors; :mod:`tutorial_utils.crop.transforms`
 applies them to a :class:`~tutorial_utils.volume.Volume` (image, label and
 affine together).
 
@@ -25,7 +25,7 @@ from typing import Any, Literal, Union
 
 import numpy as np
 
-from ._checks import RngLike, as_rng, as_triple, check_array_3d, describe
+from .._checks import RngLike, as_rng, as_triple, check_array_3d, describe
 
 Triple = tuple[int, int, int]
 IntOrTriple = Union[int, tuple[int, int, int]]
@@ -78,7 +78,7 @@ def crop(array: np.ndarray, start: IntOrTriple, size: IntOrTriple) -> np.ndarray
     -----
     Cropping an image without its label map (or with different offsets)
     silently misaligns them; crop a :class:`~tutorial_utils.volume.Volume`
-    with :func:`~tutorial_utils.crop_volume.crop_volume` instead.
+    with :func:`~tutorial_utils.crop.transforms.crop_volume` instead.
 
     Examples
     --------
@@ -340,7 +340,7 @@ def crop_or_pad(
     --------
     A centre crop can cut away the structure you care about when it is off
     centre; for training patches prefer
-    :func:`~tutorial_utils.crop_volume.random_crop` with foreground
+    :func:`~tutorial_utils.crop.transforms.random_crop` with foreground
     oversampling.
 
     Examples

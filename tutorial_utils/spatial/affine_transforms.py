@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import RngLike, as_rng, as_triple, check_probability, describe
-from .affine import (
+from .._checks import RngLike, as_rng, as_triple, check_probability, describe
+from .affine_ops import (
     _PLANE_ABOUT_AXIS,
     Cval,
     _check_axes,
@@ -37,8 +37,8 @@ from .affine import (
     flip,
     shift,
 )
-from .records import apply_recorded, replayable
-from .volume import Volume, check_volume
+from ..records import apply_recorded, replayable
+from ..volume import Volume, check_volume
 
 @replayable("flip")
 def flip_volume(volume: Volume, axes: int | Sequence[int]) -> Volume:
@@ -88,7 +88,7 @@ def affine_volume(
 ) -> Volume:
     """Rotate, scale and translate image and label in ONE resampling; the affine is kept.
 
-    The matrix is :func:`~tutorial_utils.affine.affine_matrix` with the
+    The matrix is :func:`~tutorial_utils.spatial.affine_ops.affine_matrix` with the
     volume's spacing, so everything acts in millimetres about the centre:
     scale first, then rotate about axes 0, 1, 2, then translate.
 
@@ -312,7 +312,7 @@ def random_affine(
 
     Chaining :func:`random_rotate`, a zoom and :func:`random_shift` would
     interpolate three times: three times the cost, and each pass blurs. Here
-    the three draws become one matrix (:func:`~tutorial_utils.affine.affine_matrix`).
+    the three draws become one matrix (:func:`~tutorial_utils.spatial.affine_ops.affine_matrix`).
 
     Parameters
     ----------

@@ -17,8 +17,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from ._checks import as_triple, describe
-from .crop import IntOrTriple
+from .._checks import as_triple, describe
+from ..crop.ops import IntOrTriple
 
 #: Array axes shown (horizontal, vertical) by the sagittal, coronal and axial panels.
 PANEL_AXES = ((1, 2), (0, 2), (0, 1))
