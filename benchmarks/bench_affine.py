@@ -38,7 +38,7 @@ import numpy as np
 from scipy import ndimage
 
 import tutorial_utils as tu
-from tutorial_utils import _threads
+from tutorial_utils import _resampling, _threads
 
 MIB = 1024 * 1024
 TARGET = 0.65
@@ -99,7 +99,7 @@ def main() -> None:
         return tu.affine_volume(step, translation=drawn["translation"])
 
     def ours_image(threads: int) -> Callable[[], object]:
-        return lambda: _threads.affine_transform(mni.image, matrix[:3, :3], matrix[:3, 3], threads=threads)
+        return lambda: _resampling.affine_transform(mni.image, matrix[:3, :3], matrix[:3, 3], threads=threads)
 
     cases: dict[str, Callable[[], object]] = {
         "scipy affine_transform order 1, 1 thread (reference)": lambda: ndimage.affine_transform(
@@ -109,14 +109,14 @@ def main() -> None:
         "random_affine(mni) image + label (TARGET)": lambda: tu.random_affine(mni, rng=0),
         "three chained resamplings, image + label": chained,
         "our resampling, image only, 1 thread": ours_image(1),
-        f"our resampling, image only, {_threads.default_threads()} threads": ours_image(
-            _threads.default_threads()
+        f"our resampling, image only, {_threads.num_threads()} threads": ours_image(
+            _threads.num_threads()
         ),
         "random_affine, a fresh draw each call": lambda: tu.random_affine(mni, rng=fresh),
         "random_affine, image without exact background": lambda: tu.random_affine(noisy, rng=0),
     }
     print(f"MNI {mni.shape} float32 ({mni.image.nbytes / MIB:.0f} MiB) + uint8 label, "
-          f"{_threads.default_threads()} CPUs, median of {args.repeats} after a warm-up")
+          f"{_threads.num_threads()} CPUs, median of {args.repeats} after a warm-up")
     print(f"draw: rotation {tuple(round(a, 2) for a in drawn['rotation'])} deg, "
           f"scale {drawn['scale']:.3f}, translation {tuple(round(t, 2) for t in drawn['translation'])} mm")
     results = measure(cases, args.repeats)

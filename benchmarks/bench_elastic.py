@@ -40,7 +40,7 @@ import numpy as np
 import tutorial_utils as tu
 from timing import median_seconds as timed
 from timing import peak_bytes
-from tutorial_utils import _threads
+from tutorial_utils import _resampling, _threads
 from tutorial_utils.naive.elastic import blog_displacement_field, elastic_transform_3d
 
 MAX_DISPLACEMENT_MM = 14.0
@@ -86,7 +86,7 @@ def main() -> None:
         )
         for axis, n in enumerate(mni.shape):
             field[axis] += np.arange(n, dtype=np.float32).reshape([-1 if a == axis else 1 for a in range(3)])
-        return _threads.map_coordinates(mni.image, field, order=1)
+        return _resampling.map_coordinates(mni.image, field, order=1)
 
     rows = []
     memcpy = timed(lambda: np.copyto(buffer, mni.image), args.repeats * 3)
@@ -112,7 +112,7 @@ def main() -> None:
         rows.append(("TorchIO RandomElasticDeformation", timed(torchio_call, max(3, args.repeats // 2)), None))
 
     print(f"MNI {mni.shape}, {size / 2**20:.1f} MiB float32 image + uint8 label, "
-          f"{_threads.default_threads()} threads")
+          f"{_threads.num_threads()} threads")
     print(f"our draw: max_displacement {MAX_DISPLACEMENT_MM} mm, measured mean {record['field_mean_mm']} mm, "
           f"max {record['field_max_mm']} mm, min Jacobian {record['field_min_jacobian']}")
     print(f"blog field at its defaults: mean {blog_stats['mean_displacement']:.4f} voxel, "

@@ -32,7 +32,7 @@ import numpy as np
 
 import tutorial_utils as tu
 from timing import median_seconds, peak_mib
-from tutorial_utils._threads import default_threads
+from tutorial_utils._threads import num_threads as default_threads
 
 
 

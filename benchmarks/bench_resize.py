@@ -25,7 +25,7 @@ from nibabel.processing import resample_to_output
 
 import tutorial_utils as tu
 from timing import MIB, measure
-from tutorial_utils._threads import default_threads
+from tutorial_utils._threads import num_threads as default_threads
 
 
 

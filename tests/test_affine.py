@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy import ndimage
 from scipy.spatial.transform import Rotation
 
-from tutorial_utils import _threads
+from tutorial_utils import _resampling, _threads
 from tutorial_utils.spatial.affine_ops import affine_matrix, apply_affine, flip, rotate, shift
 
 AXIS_PAIRS = [(0, 1), (1, 2), (0, 2), (1, 0), (2, 1), (2, 0)]
@@ -203,10 +203,10 @@ def test_threaded_affine_transform_equals_scipy(seed, order, threads, cval, bloc
         array, matrix, offset, output_shape=output_shape, order=order, cval=cval, output=np.float32
     )
     with pytest.MonkeyPatch.context() as patch:  # small blocks and cells test the margins voxel by voxel
-        patch.setattr(_threads, "_BLOCK", block_and_cell[0])
-        patch.setattr(_threads, "_CELL", block_and_cell[1])
-        patch.setattr(_threads, "_MIN_PARALLEL_VOXELS", 1)  # small volumes take the threaded path
-        got = _threads.affine_transform(
+        patch.setattr(_resampling, "_BLOCK", block_and_cell[0])
+        patch.setattr(_resampling, "_CELL", block_and_cell[1])
+        patch.setattr(_threads, "MIN_PARALLEL_VOXELS", 1)  # small volumes take the threaded path
+        got = _resampling.affine_transform(
             array, matrix, offset, output_shape=output_shape, order=order, cval=cval, threads=threads
         )
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
@@ -220,7 +220,7 @@ def test_threaded_cubic_matches_scipy_within_float32_prefilter():
 
 
 def test_all_background_input_gives_all_fill():
-    out = _threads.affine_transform(np.zeros((8, 8, 8), np.float32), np.eye(3) * 0.7, np.ones(3))
+    out = _resampling.affine_transform(np.zeros((8, 8, 8), np.float32), np.eye(3) * 0.7, np.ones(3))
     assert not out.any()
 
 

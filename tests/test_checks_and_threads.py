@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from tutorial_utils import _checks, _threads
+from tutorial_utils import _checks, _resampling, _threads
 
 
 def test_as_rng_accepts_seeds_generators_and_none_without_global_state():
@@ -54,36 +54,36 @@ def _random_case(seed: int = 0):
 @pytest.mark.parametrize("order", [0, 1, 3])
 @pytest.mark.parametrize("mode", ["constant", "nearest", "reflect", "grid-constant"])
 def test_threaded_affine_transform_equals_scipy(order, mode, monkeypatch):
-    monkeypatch.setattr(_threads, "_MIN_PARALLEL_VOXELS", 0)
+    monkeypatch.setattr(_threads, "MIN_PARALLEL_VOXELS", 0)
     array, matrix, offset = _random_case()
     expected = ndimage.affine_transform(array, matrix, offset, order=order, mode=mode, cval=-1.0, output=np.float32)
-    got = _threads.affine_transform(array, matrix, offset, order=order, mode=mode, cval=-1.0, threads=3)
+    got = _resampling.affine_transform(array, matrix, offset, order=order, mode=mode, cval=-1.0, threads=3)
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
 def test_threaded_affine_transform_honours_a_new_output_shape(monkeypatch):
-    monkeypatch.setattr(_threads, "_MIN_PARALLEL_VOXELS", 0)
+    monkeypatch.setattr(_threads, "MIN_PARALLEL_VOXELS", 0)
     array, matrix, offset = _random_case(1)
     expected = ndimage.affine_transform(array, matrix, offset, output_shape=(20, 33, 9), order=1)
-    got = _threads.affine_transform(array, matrix, offset, output_shape=(20, 33, 9), order=1, threads=2)
+    got = _resampling.affine_transform(array, matrix, offset, output_shape=(20, 33, 9), order=1, threads=2)
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
 @pytest.mark.parametrize("order", [0, 1, 3])
 def test_threaded_map_coordinates_equals_scipy(order, monkeypatch):
-    monkeypatch.setattr(_threads, "_MIN_PARALLEL_VOXELS", 0)
+    monkeypatch.setattr(_threads, "MIN_PARALLEL_VOXELS", 0)
     array, _, _ = _random_case(2)
     rng = np.random.default_rng(3)
     coords = (np.indices(array.shape) + rng.normal(0, 1.5, (3, *array.shape))).astype(np.float32)
     expected = ndimage.map_coordinates(array, coords, order=order, output=np.float32)
-    got = _threads.map_coordinates(array, coords, order=order, threads=2)
+    got = _resampling.map_coordinates(array, coords, order=order, threads=2)
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
 def test_threaded_resampling_leaves_a_read_only_input_untouched(monkeypatch):
-    monkeypatch.setattr(_threads, "_MIN_PARALLEL_VOXELS", 0)
+    monkeypatch.setattr(_threads, "MIN_PARALLEL_VOXELS", 0)
     array, matrix, offset = _random_case(4)
     before = array.copy()
     array.setflags(write=False)
-    _threads.affine_transform(array, matrix, offset, order=3, threads=2)
+    _resampling.affine_transform(array, matrix, offset, order=3, threads=2)
     np.testing.assert_array_equal(array, before)

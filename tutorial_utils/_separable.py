@@ -65,9 +65,9 @@ def _resample_axis(source: np.ndarray, axis: int, scale: float, offset: float, n
     out_shape = list(source.shape)
     out_shape[axis] = n_out
     out = np.empty(out_shape, dtype=source.dtype)
-    threads = _threads.default_threads()
+    threads = _threads.num_threads()
     tasks = []
-    for start, stop in _threads._slab_bounds(out_shape[0], threads * _threads._SLABS_PER_THREAD):
+    for start, stop in _threads.slab_bounds(out_shape[0], threads):
         rows = slice(start, stop)
         if axis == 0:  # each slab of output rows gathers its own input rows
             task = functools.partial(
@@ -82,7 +82,7 @@ def _resample_axis(source: np.ndarray, axis: int, scale: float, offset: float, n
         else:
             task = functools.partial(_pass, source[rows], out[rows], axis, low, high, weight)
         tasks.append(task)
-    _threads._run(tasks, out.size, threads)
+    _threads.run_tasks(tasks, out.size, threads)
     return out
 
 

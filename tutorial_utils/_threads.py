@@ -1,69 +1,102 @@
-"""Use every core for scipy.ndimage resampling, and skip the empty background.
+"""The one thread helper: how many threads, and running independent pieces of work on them.
 
-``scipy.ndimage.affine_transform`` and ``map_coordinates`` run on one core but
-release the GIL. Splitting the *output* into slabs along axis 0 and filling
-each slab from its own thread gives the same result, faster: each output voxel
-depends only on its own coordinates, so the slabs are independent.
+numpy and ``scipy.ndimage`` release the GIL in their loops, so splitting a
+volume into slabs and filling each from its own thread uses every core. Every
+parallel path of the package (resampling, separable resize, the elastic warp
+and its statistics) goes through :func:`run_tasks` or :func:`run_chunks`, and
+the thread count is set in one place:
 
-Medical volumes are mostly background: 78 % of the MNI template's voxels are
-exactly 0. With linear or nearest-neighbour interpolation and a constant fill,
-an output voxel whose input neighbours all hold the fill value *is* the fill
-value. :func:`affine_transform` therefore finds, on a coarse grid, the output
-cubes that can see anything else, interpolates only along those and fills the
-rest directly: the same result as scipy's, voxel for voxel, for a fraction of
-the work.
+* :func:`set_num_threads` (``tu.set_num_threads(1)`` in a worker process that
+  should use one core), or
+* the environment variable ``TUTORIAL_UTILS_NUM_THREADS``, read at each call,
+* else every CPU this process may use.
 """
 
 from __future__ import annotations
 
-import functools
-import itertools
 import os
+import queue
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import numpy as np
-from scipy import ndimage
 
-#: Below this many output voxels one thread is faster than the thread start-up.
-_MIN_PARALLEL_VOXELS = 1 << 18
+from ._checks import describe
 
-#: Slabs per thread. More slabs than threads balance the load: a thread that
-#: finishes a cheap slab takes the next one.
-_SLABS_PER_THREAD = 8
+T = TypeVar("T")
 
-#: Edge, in voxels, of the input cubes whose content is summarised as "all fill value or not".
-_BLOCK = 4
+#: Below this many output voxels one thread is faster than starting threads.
+MIN_PARALLEL_VOXELS = 1 << 18
 
-#: Edge, in voxels, of the output cubes that are interpolated or filled as a whole.
-_CELL = 8
+#: Slabs per thread in :func:`slab_bounds`: more slabs than threads balance
+#: the load (a thread that finishes a cheap slab takes the next one).
+SLABS_PER_THREAD = 8
 
-#: Modes for which scipy pads the input before its spline prefilter; we leave those to scipy.
-_PADDED_PREFILTER_MODES = ("nearest", "grid-constant")
+ENV_VARIABLE = "TUTORIAL_UTILS_NUM_THREADS"
 
-Index3 = tuple[slice, slice, slice]
+_num_threads: int | None = None
 
 
-def default_threads() -> int:
-    """Number of worker threads: the CPUs this process may use (at least 1)."""
+def _cpus() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - macOS and Windows
         return max(1, os.cpu_count() or 1)
 
 
-def _slab_bounds(n: int, parts: int) -> list[tuple[int, int]]:
-    edges = np.linspace(0, n, parts + 1).round().astype(int)
+def set_num_threads(n: int | None) -> None:
+    """Set how many threads the package uses; ``None`` goes back to the default.
+
+    Parameters
+    ----------
+    n : int or None
+        At least 1. Use 1 inside worker processes that already run one per
+        core (DataLoader workers, Dask workers), so they do not compete.
+
+    Examples
+    --------
+    >>> set_num_threads(1); num_threads()
+    1
+    >>> set_num_threads(None)
+    """
+    global _num_threads
+    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
+        raise ValueError(f"n must be an int >= 1 or None; got {describe(n)}")
+    _num_threads = None if n is None else int(n)
+
+
+def num_threads() -> int:
+    """Threads the package uses now: :func:`set_num_threads`, else the environment variable, else the CPUs."""
+    if _num_threads is not None:
+        return _num_threads
+    value = os.environ.get(ENV_VARIABLE, "").strip()
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"{ENV_VARIABLE} must be an int >= 1; got {value!r}")
+        return int(value)
+    return _cpus()
+
+
+def resolve_threads(threads: int | None) -> int:
+    """``threads`` if given (at least 1), else :func:`num_threads`."""
+    return num_threads() if threads is None else max(1, int(threads))
+
+
+def slab_bounds(n: int, threads: int) -> list[tuple[int, int]]:
+    """Split ``range(n)`` into about ``threads * SLABS_PER_THREAD`` non-empty ``(start, stop)`` slabs."""
+    edges = np.linspace(0, n, max(1, threads) * SLABS_PER_THREAD + 1).round().astype(int)
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
 
 
-def _resolve_threads(threads: int | None) -> int:
-    return default_threads() if threads is None else max(1, int(threads))
+def run_tasks(tasks: Sequence[Callable[[], Any]], n_voxels: int, threads: int | None = None) -> None:
+    """Run independent ``tasks`` (callables without arguments) on up to ``threads`` threads.
 
-
-def _run(tasks: Sequence[Callable[[], None]], n_voxels: int, threads: int) -> None:
-    """Run independent ``tasks`` on ``threads`` threads."""
-    if threads == 1 or len(tasks) < 2 or n_voxels < _MIN_PARALLEL_VOXELS:
+    Small jobs (fewer than :data:`MIN_PARALLEL_VOXELS` voxels) run in this
+    thread. The first exception raised by a task is raised here.
+    """
+    threads = resolve_threads(threads)
+    if threads == 1 or len(tasks) < 2 or n_voxels < MIN_PARALLEL_VOXELS:
         for task in tasks:
             task()
         return
@@ -72,171 +105,38 @@ def _run(tasks: Sequence[Callable[[], None]], n_voxels: int, threads: int) -> No
             future.result()
 
 
-def _prefiltered(array: np.ndarray, order: int, mode: str) -> tuple[np.ndarray, bool]:
-    """Spline-prefilter once (for order > 1) so the slabs do not each redo it.
-
-    The coefficients are stored as float32: no float64 copy of the volume.
-    """
-    if order <= 1 or mode in _PADDED_PREFILTER_MODES:
-        return array, False
-    filter_mode = "mirror" if mode == "constant" else mode
-    return ndimage.spline_filter(array, order=order, output=np.float32, mode=filter_mode), True
-
-
-def _block_occupancy(array: np.ndarray, cval: float) -> np.ndarray:
-    """Bool array, one entry per ``_BLOCK``-wide cube of ``array``: holds a value other than ``cval``?"""
-    n = [-(-size // _BLOCK) for size in array.shape]
-    differs = np.zeros([b * _BLOCK for b in n], dtype=bool)
-    np.not_equal(array, cval, out=differs[: array.shape[0], : array.shape[1], : array.shape[2]])
-    differs = differs.reshape(n[0], _BLOCK, -1).any(axis=1)
-    differs = differs.reshape(n[0], n[1], _BLOCK, -1).any(axis=2)
-    return differs.reshape(n[0], n[1], n[2], _BLOCK).any(axis=3)
-
-
-def _along(values: np.ndarray, axis: int) -> np.ndarray:
-    shape = [1, 1, 1]
-    shape[axis] = -1
-    return values.reshape(shape)
-
-
-def _needed_cells(
-    occupancy: np.ndarray,
-    matrix: np.ndarray,
-    offset: np.ndarray,
-    input_shape: tuple[int, ...],
-    output_shape: tuple[int, ...],
-) -> np.ndarray:
-    """Bool array, one entry per ``_CELL``-wide output cube: can it differ from the fill value?
-
-    A cube of output voxels maps into the input box spanned by its mapped
-    corners; grown by one voxel for the interpolation neighbours, that box is
-    checked against the occupied blocks. Counting occupied blocks in a box is
-    eight-corner arithmetic on a 3D prefix sum, so all cubes are checked at once.
-    """
-    first = [np.arange(0, n, _CELL, dtype=np.float64) for n in output_shape]
-    last = [np.minimum(f + _CELL, n) - 1 for f, n in zip(first, output_shape)]
-    outside = np.zeros([f.size for f in first], dtype=bool)
-    block_low, block_high = [], []
-    for d in range(3):
-        low = np.full(outside.shape, offset[d])
-        high = low.copy()
-        for e in range(3):
-            a, b = matrix[d, e] * first[e], matrix[d, e] * last[e]
-            low = low + _along(np.minimum(a, b), e)
-            high = high + _along(np.maximum(a, b), e)
-        v0 = np.floor(low - 1e-6)
-        v1 = np.floor(high + 1e-6) + 1
-        outside |= (v1 < 0) | (v0 > input_shape[d] - 1)
-        block_low.append(np.clip(v0, 0, input_shape[d] - 1).astype(np.intp) // _BLOCK)
-        block_high.append(np.clip(v1, 0, input_shape[d] - 1).astype(np.intp) // _BLOCK + 1)
-    prefix = np.zeros([n + 1 for n in occupancy.shape], dtype=np.int32)
-    prefix[1:, 1:, 1:] = occupancy.cumsum(0, dtype=np.int32).cumsum(1).cumsum(2)
-    count = np.zeros(outside.shape, dtype=np.int64)
-    for corner in itertools.product((0, 1), repeat=3):
-        index = tuple((block_high if c else block_low)[d] for d, c in enumerate(corner))
-        count += (-1) ** (3 - sum(corner)) * prefix[index]
-    return (count > 0) & ~outside
-
-
-def affine_transform(
-    array: np.ndarray,
-    matrix: np.ndarray,
-    offset: np.ndarray,
-    *,
-    output_shape: tuple[int, int, int] | None = None,
-    order: int = 1,
-    mode: str = "constant",
-    cval: float = 0.0,
-    output_dtype: np.dtype | type = np.float32,
+def run_chunks(
+    bounds: Sequence[tuple[int, int]],
+    work: Callable[[int, int, Any], T],
+    n_voxels: int,
+    make_state: Callable[[], Any] = lambda: None,
     threads: int | None = None,
-) -> np.ndarray:
-    """Multithreaded ``scipy.ndimage.affine_transform`` with a 3x3 ``matrix``.
+) -> list[T]:
+    """Call ``work(start, stop, state)`` for every chunk in ``bounds``; results in chunk order.
 
-    Like scipy, ``matrix`` and ``offset`` map OUTPUT voxel coordinates to INPUT
-    coordinates: ``input = matrix @ output + offset``. With ``order <= 1`` and
-    ``mode="constant"``, only output cubes that can see input values other than
-    ``cval`` are interpolated; the rest is filled with ``cval``.
+    Each thread takes the next chunk from a shared queue and keeps one
+    ``state = make_state()`` (scratch buffers, say) for all the chunks it
+    does, so memory grows with the thread count, not with the chunk count.
     """
-    output_shape = tuple(array.shape) if output_shape is None else tuple(output_shape)
-    out = np.empty(output_shape, dtype=output_dtype)
-    threads = _resolve_threads(threads)
-    matrix = np.asarray(matrix, dtype=np.float64)
-    offset = np.asarray(offset, dtype=np.float64)
-    source, prefiltered = _prefiltered(array, order, mode)
+    threads = min(resolve_threads(threads), len(bounds)) if n_voxels >= MIN_PARALLEL_VOXELS else 1
+    results: list[Any] = [None] * len(bounds)
+    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(len(bounds)):
+        todo.put(index)
 
-    def resample(index: Index3) -> None:
-        start = np.array([s.start for s in index], dtype=np.float64)
-        ndimage.affine_transform(
-            source,
-            matrix,
-            offset=offset + matrix @ start,
-            output_shape=out[index].shape,
-            output=out[index],
-            order=order,
-            mode=mode,
-            cval=cval,
-            prefilter=not prefiltered and order > 1,
-        )
+    def worker() -> None:
+        state = make_state()
+        while True:
+            try:
+                index = todo.get_nowait()
+            except queue.Empty:
+                return
+            results[index] = work(*bounds[index], state)
 
-    def resample_needed(cell_i: int, needed: np.ndarray) -> None:
-        rows = slice(cell_i * _CELL, min((cell_i + 1) * _CELL, output_shape[0]))
-        out[rows] = cval
-        for cell_j in np.flatnonzero(needed.any(axis=1)):
-            cells_k = np.flatnonzero(needed[cell_j])
-            columns = slice(cell_j * _CELL, min((cell_j + 1) * _CELL, output_shape[1]))
-            run = slice(cells_k[0] * _CELL, min((cells_k[-1] + 1) * _CELL, output_shape[2]))
-            resample((rows, columns, run))
-
-    if order > 1 and not prefiltered:
-        resample((slice(0, output_shape[0]), slice(0, output_shape[1]), slice(0, output_shape[2])))
-        return out  # scipy pads and prefilters: one call
-    if order <= 1 and mode == "constant":
-        occupancy = _block_occupancy(array, cval)
-        needed = _needed_cells(occupancy, matrix, offset, array.shape, output_shape)
-        tasks = [functools.partial(resample_needed, i, cells) for i, cells in enumerate(needed)]
+    if threads <= 1:
+        worker()
     else:
-        tasks = [
-            functools.partial(resample, (slice(a, b), slice(0, output_shape[1]), slice(0, output_shape[2])))
-            for a, b in _slab_bounds(output_shape[0], threads * _SLABS_PER_THREAD)
-        ]
-    _run(tasks, out.size, threads)
-    return out
-
-
-def map_coordinates(
-    array: np.ndarray,
-    coordinates: np.ndarray,
-    *,
-    order: int = 1,
-    mode: str = "constant",
-    cval: float = 0.0,
-    output_dtype: np.dtype | type = np.float32,
-    threads: int | None = None,
-) -> np.ndarray:
-    """Multithreaded ``scipy.ndimage.map_coordinates``.
-
-    ``coordinates`` has shape ``(3, *output_shape)``: for every output voxel,
-    the input position to sample.
-    """
-    output_shape = coordinates.shape[1:]
-    out = np.empty(output_shape, dtype=output_dtype)
-    threads = _resolve_threads(threads)
-    source, prefiltered = _prefiltered(array, order, mode)
-
-    def fill(start: int, stop: int) -> None:
-        ndimage.map_coordinates(
-            source,
-            coordinates[:, start:stop],
-            output=out[start:stop],
-            order=order,
-            mode=mode,
-            cval=cval,
-            prefilter=not prefiltered and order > 1,
-        )
-
-    if order > 1 and not prefiltered:
-        fill(0, output_shape[0])  # scipy pads and prefilters: one call
-        return out
-    bounds = _slab_bounds(output_shape[0], threads * _SLABS_PER_THREAD)
-    _run([functools.partial(fill, a, b) for a, b in bounds], out.size, threads)
-    return out
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for future in [pool.submit(worker) for _ in range(threads)]:
+                future.result()
+    return results

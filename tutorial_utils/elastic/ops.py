@@ -39,7 +39,7 @@ from .._checks import (
     check_order,
     describe,
 )
-from .._threads import _prefiltered
+from .._resampling import _prefiltered
 from .field import (
     BSplineField,
     bspline_field,

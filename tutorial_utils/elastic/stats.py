@@ -23,7 +23,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from .._threads import default_threads
+from .._threads import num_threads as default_threads
 from .field import check_field, spacing_or_ones
 
 #: Voxels per chunk of rows: the chunk's buffers stay in the CPU cache.

@@ -31,7 +31,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from .. import _threads
+from .. import _resampling, _threads
 from .._checks import (
     as_float32_image,
     as_triple,
@@ -171,7 +171,7 @@ def apply_affine(
     matrix = check_homogeneous_matrix(matrix, "matrix", " (homogeneous, OUTPUT -> INPUT)")
     fill = _resolve_cval(arr, cval)
     source = arr.view(np.uint8) if arr.dtype == np.bool_ else arr
-    out = _threads.affine_transform(
+    out = _resampling.affine_transform(
         source, matrix[:3, :3], matrix[:3, 3], order=order, cval=fill, output_dtype=source.dtype
     )
     return out.view(np.bool_) if arr.dtype == np.bool_ else out

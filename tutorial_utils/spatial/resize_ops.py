@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
-from .. import _threads
+from .. import _resampling, _threads
 from .._separable import resample_separable
 from .._checks import (
     RngLike,
@@ -114,7 +114,7 @@ def _gaussian_along(source: np.ndarray, target: np.ndarray, axis: int, sigma: fl
     and the slabs hold disjoint lines.
     """
     split = 1 if axis == 0 else 0
-    bounds = np.linspace(0, source.shape[split], _threads.default_threads() + 1).round().astype(int)
+    bounds = np.linspace(0, source.shape[split], _threads.num_threads() + 1).round().astype(int)
 
     def fill(start: int, stop: int) -> None:
         index = [slice(None)] * 3
@@ -173,7 +173,7 @@ def sample_centred(
     if order <= 1 and mode == "nearest":
         result = resample_separable(source, step_arr, offset, output_shape, order)  # same values, far faster
     else:
-        result = _threads.affine_transform(
+        result = _resampling.affine_transform(
             source,
             np.diag(step_arr),
             offset,
