@@ -10,198 +10,246 @@ Conventions (the same in every module and notebook):
   when the spacing is known.
 * Label maps are resampled with nearest neighbour only: never a new label value.
 * Every random function takes ``rng`` (Generator, int seed or None) and never
-  touches the global ``np.random`` state; what it drew is recorded in
-  ``Volume.history`` and can be replayed with :func:`replay`.
+  touches the global ``np.random`` state.
 * Image math runs in float32; inputs are never modified.
+
+Architecture:
+
+* One subpackage per topic (``spatial``, ``crop``, ``intensity``,
+  ``elastic``), each with two layers. Array modules (``ops``, ``*_ops``,
+  ``elastic.field``, ``elastic.stats``) take and return numpy arrays and
+  import nothing from ``volume``, ``records``, ``pipeline`` or ``display``.
+  Volume modules (``transforms``, ``*_transforms``) take and return a
+  :class:`Volume` and record what they did.
+* Every public ``Volume`` transform adds exactly one :class:`TransformRecord`
+  to ``volume.history`` (see :mod:`tutorial_utils.records`), so
+  :func:`replay` repeats a whole pipeline, checking each recorded parameter
+  as a direct call does.
+* ``display`` (figures and widgets) sits on top; nothing in the package
+  imports it. ``import tutorial_utils`` loads neither matplotlib.pyplot nor
+  ipywidgets: the display names (``tu.show_slices``, ``tu.SliceViewer``, ...)
+  are imported on first use, so DataLoader workers and Dask workers that only
+  transform volumes never pay for them.
+
+One vocabulary, the same in every function:
+
+* ``order``: spline interpolation order (0 nearest, 1 linear, 3 cubic), and
+  nothing else.
+* ``cval``: the value for voxels outside the field of view or added by padding
+  (a number, or ``"min"``: the image's minimum, CT air or MRI background);
+  labels always get 0.
+* ``p``: the probability that a random step happens (per axis for flips).
+* ``axes``: the array axes a flip mirrors (an int or a tuple).
+* ``rng``: the source of randomness, keyword-only.
+* A range is a ``(low, high)`` pair, or one number ``d`` meaning the
+  symmetric range about the neutral value (``degrees=10`` is (-10, 10),
+  ``scale_range=0.1`` is (0.9, 1.1)).
+* Options are keyword-only: ``resize(array, shape, order=3)``.
+* Threads: :func:`set_num_threads` (or ``TUTORIAL_UTILS_NUM_THREADS``).
 """
 
-from .spatial.affine_ops import affine_matrix, apply_affine, flip, rotate, shift
-from .intensity.augment_ops import (
-    add_noise,
-    adjust_gamma,
-    cosine_bias_field,
-    random_bias_field,
-    random_gamma,
-    random_intensity_scale_shift,
-    random_noise,
-)
-from .spatial.affine_transforms import (
-    affine_volume,
-    flip_volume,
-    random_affine,
-    random_flip,
-    random_rotate,
-    random_shift,
-    rotate_volume,
-    shift_volume,
-)
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ._threads import num_threads, set_num_threads
 from .batch import augment_and_save
-from .crop.ops import (
+from .crop import (
     center_crop,
+    center_crop_volume,
     crop,
     crop_or_pad,
+    crop_or_pad_volume,
     crop_start_around,
+    crop_volume,
     foreground_bbox,
     pad_to_shape,
-    random_crop_start,
-)
-from .display.crop_plots import crop_box_annotator, draw_crop_box
-from .crop.transforms import (
-    center_crop_volume,
-    crop_or_pad_volume,
-    crop_volume,
     pad_volume,
     random_crop,
+    random_crop_start,
 )
-from .data import list_samples, load_nifti, load_sample, MNI_LABELS
-from .display import (
-    LABEL_COLORS,
-    show_comparison,
-    show_mid_slice,
-    show_slices,
-    SliceViewer,
-    TransformExplorer,
+from .data import MNI_LABELS, list_samples, load_nifti, load_sample
+from .elastic import (
+    FoldingWarning,
+    displacement_stats,
+    elastic_transform,
+    gaussian_displacement_field,
+    jacobian_determinant,
+    random_displacement_field,
+    random_elastic,
+    warp,
 )
-from .elastic.ops import elastic_transform, random_elastic, warp
-from .elastic.field import gaussian_displacement_field, random_displacement_field
-from .display.elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
-from .elastic.stats import displacement_stats, FoldingWarning, jacobian_determinant
-from .intensity.ops import (
-    clip_range,
+from .intensity import (
     CT_WINDOWS,
+    add_noise,
+    adjust_gamma,
+    clip_range,
+    cosine_bias_field,
     normalize_intensity,
     normalize_volume,
     percentile_bounds,
     percentile_clip,
     percentile_clip_volume,
+    random_bias_field,
+    random_gamma,
+    random_intensity_scale_shift,
+    random_noise,
     window,
     window_limits,
     window_volume,
 )
-from .display.intensity_plots import (
-    compare_histograms,
-    draw_limits,
-    limits_annotator,
-    percentile_annotator,
-    plot_histogram,
-    resolve_window,
-    window_annotator,
-    WINDOW_CHOICES,
-    window_hu,
-)
 from .io import save_volume
-from .records import records_from_json, records_to_json
 from .phantom import CT_PHANTOM_HU, CT_PHANTOM_LABELS, make_ct_phantom
 from .pipeline import Compose, OneOf, RandomApply
-from .records import apply_recorded, replay, replayable, step_names as registered_names
-from .spatial.resize_transforms import grid_affine, resample_to_spacing, resize_volume
-from .spatial.resize_ops import antialias_sigma, random_zoom, rescale, resize, zoom, zoom_volume
+from .records import records_from_json, records_to_json, replay
 from .seeding import sample_rng, sample_seed_sequence, seed_worker
+from .spatial import (
+    affine_matrix,
+    affine_volume,
+    antialias_sigma,
+    apply_affine,
+    flip,
+    flip_volume,
+    grid_affine,
+    random_affine,
+    random_flip,
+    random_rotate,
+    random_shift,
+    random_zoom,
+    resample_to_spacing,
+    rescale,
+    resize,
+    resize_volume,
+    rotate,
+    rotate_volume,
+    shift,
+    shift_volume,
+    zoom,
+    zoom_volume,
+)
 from .volume import TransformRecord, Volume
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+#: Names served by :mod:`tutorial_utils.display`, imported on first use.
+_DISPLAY_NAMES = (
+    "LABEL_COLORS",
+    "SliceViewer",
+    "TransformExplorer",
+    "show_comparison",
+    "show_mid_slice",
+    "show_slices",
+)
 
 __all__ = [
-    "add_noise",
-    "adjust_gamma",
-    "affine_matrix",
-    "affine_volume",
-    "antialias_sigma",
-    "apply_affine",
-    "apply_recorded",
-    "augment_and_save",
-    "center_crop",
-    "center_crop_volume",
-    "clip_range",
-    "compare_histograms",
-    "Compose",
-    "cosine_bias_field",
-    "crop",
-    "crop_box_annotator",
-    "crop_or_pad",
-    "crop_or_pad_volume",
-    "crop_start_around",
-    "crop_volume",
+    # data and containers
     "CT_PHANTOM_HU",
     "CT_PHANTOM_LABELS",
-    "CT_WINDOWS",
-    "displacement_stats",
-    "draw_crop_box",
-    "draw_limits",
-    "elastic_transform",
-    "flip",
-    "flip_volume",
-    "FoldingWarning",
-    "foreground_bbox",
-    "gaussian_displacement_field",
-    "grid_affine",
-    "grid_label",
-    "jacobian_determinant",
-    "LABEL_COLORS",
-    "limits_annotator",
+    "MNI_LABELS",
+    "TransformRecord",
+    "Volume",
     "list_samples",
     "load_nifti",
     "load_sample",
     "make_ct_phantom",
-    "MNI_LABELS",
-    "normalize_intensity",
-    "normalize_volume",
-    "OneOf",
-    "pad_to_shape",
-    "pad_volume",
-    "percentile_annotator",
-    "percentile_bounds",
-    "percentile_clip",
-    "percentile_clip_volume",
-    "plot_histogram",
+    "save_volume",
+    # display (lazy)
+    *_DISPLAY_NAMES,
+    # spatial
+    "affine_matrix",
+    "affine_volume",
+    "antialias_sigma",
+    "apply_affine",
+    "flip",
+    "flip_volume",
+    "grid_affine",
     "random_affine",
-    "random_bias_field",
-    "random_crop",
-    "random_crop_start",
-    "random_displacement_field",
-    "random_elastic",
     "random_flip",
-    "random_gamma",
-    "random_intensity_scale_shift",
-    "random_noise",
     "random_rotate",
     "random_shift",
     "random_zoom",
-    "RandomApply",
-    "records_from_json",
-    "records_to_json",
-    "registered_names",
-    "replay",
-    "replayable",
     "resample_to_spacing",
     "rescale",
     "resize",
     "resize_volume",
-    "resolve_window",
     "rotate",
     "rotate_volume",
-    "sample_rng",
-    "sample_seed_sequence",
-    "save_volume",
-    "seed_worker",
     "shift",
     "shift_volume",
-    "show_comparison",
-    "show_deformation_grid",
-    "show_displacement_magnitude",
-    "show_mid_slice",
-    "show_slices",
-    "SliceViewer",
-    "TransformExplorer",
-    "TransformRecord",
-    "Volume",
-    "warp",
-    "window",
-    "window_annotator",
-    "WINDOW_CHOICES",
-    "window_hu",
-    "window_limits",
-    "window_volume",
     "zoom",
     "zoom_volume",
+    # crop
+    "center_crop",
+    "center_crop_volume",
+    "crop",
+    "crop_or_pad",
+    "crop_or_pad_volume",
+    "crop_start_around",
+    "crop_volume",
+    "foreground_bbox",
+    "pad_to_shape",
+    "pad_volume",
+    "random_crop",
+    "random_crop_start",
+    # intensity
+    "CT_WINDOWS",
+    "add_noise",
+    "adjust_gamma",
+    "clip_range",
+    "cosine_bias_field",
+    "normalize_intensity",
+    "normalize_volume",
+    "percentile_bounds",
+    "percentile_clip",
+    "percentile_clip_volume",
+    "random_bias_field",
+    "random_gamma",
+    "random_intensity_scale_shift",
+    "random_noise",
+    "window",
+    "window_limits",
+    "window_volume",
+    # elastic
+    "FoldingWarning",
+    "displacement_stats",
+    "elastic_transform",
+    "gaussian_displacement_field",
+    "jacobian_determinant",
+    "random_displacement_field",
+    "random_elastic",
+    "warp",
+    # pipelines and reproducibility
+    "Compose",
+    "OneOf",
+    "augment_and_save",
+    "RandomApply",
+    "num_threads",
+    "records_from_json",
+    "records_to_json",
+    "replay",
+    "sample_rng",
+    "sample_seed_sequence",
+    "seed_worker",
+    "set_num_threads",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Serve display names (``tu.SliceViewer``, ``tu.show_slices``, ...) by importing ``display`` on first use.
+
+    Doing it here, rather than importing ``display`` at the top, keeps
+    ``import tutorial_utils`` free of matplotlib.pyplot and ipywidgets for
+    code that never draws (training workers), while ``tu.show_slices`` keeps
+    working in notebooks.
+    """
+    if name == "display":
+        return importlib.import_module(".display", __name__)
+    display = importlib.import_module(".display", __name__)
+    if name in display.__all__:
+        return getattr(display, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -183,3 +183,31 @@ def check_homogeneous_matrix(value: Any, name: str, meaning: str = "") -> np.nda
     if not np.allclose(arr[3], [0, 0, 0, 1]):
         raise ValueError(f"{name}'s last row must be (0, 0, 0, 1); got {tuple(arr[3])}")
     return arr
+
+
+def as_range(value: Any, name: str, *, center: float = 0.0, minimum: float | None = None) -> tuple[float, float]:
+    """A range as ``(low, high)``: a pair of finite numbers, or one number ``d >= 0`` meaning ``(center - d, center + d)``.
+
+    Examples
+    --------
+    >>> as_range(10, "degrees"), as_range(0.1, "scale_range", center=1.0), as_range((2, 3), "r")
+    ((-10.0, 10.0), (0.9, 1.1), (2.0, 3.0))
+    """
+    if isinstance(value, (numbers.Real, np.number)) and not isinstance(value, (bool, np.bool_)):
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number >= 0 or a (low, high) pair; got {describe(value)}")
+        low, high = center - float(value), center + float(value)
+    else:
+        if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)) or len(value) != 2:
+            raise TypeError(f"{name} must be a number or a (low, high) pair; got {describe(value)}")
+        for v in value:
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.number)):
+                raise TypeError(f"{name} must be a (low, high) pair of numbers; got {describe(value)}")
+            if not np.isfinite(v):
+                raise ValueError(f"{name} must hold finite numbers; got {describe(value)}")
+        low, high = float(value[0]), float(value[1])
+        if low > high:
+            raise ValueError(f"{name} must have low <= high; got {describe(value)}")
+    if minimum is not None and low < minimum:
+        raise ValueError(f"{name} must stay >= {minimum}; got {describe(value)} (range {low:g} to {high:g})")
+    return low, high

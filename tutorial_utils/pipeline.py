@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ._checks import RngLike, as_rng, check_probability, describe
-from .records import replayable
+from .records import volume_transform
 from .volume import Volume
 
 Transform = Callable[..., Volume]
@@ -82,9 +82,11 @@ def _run(transform: Transform, volume: Volume, rng: np.random.Generator) -> Volu
     return result
 
 
-@replayable("skipped")
-def _skipped(volume: Volume, transform: str) -> Volume:
-    """Replayer for a :class:`RandomApply` that decided not to apply its transform."""
+@volume_transform("skipped")
+def _skipped(volume: Volume, *, transform: str) -> Volume:
+    """Record that a :class:`RandomApply` decided not to apply ``transform`` (named); the volume is unchanged."""
+    if not isinstance(transform, str):
+        raise TypeError(f"transform must be the skipped transform's name; got {describe(transform)}")
     return volume
 
 
@@ -155,7 +157,7 @@ class RandomApply:
         generator = as_rng(rng)
         if generator.random() < self.p:
             return _run(self.transform, volume, generator)
-        return volume.with_record("skipped", transform=_name(self.transform))
+        return _skipped(volume, transform=_name(self.transform))
 
     def __repr__(self) -> str:
         return f"RandomApply({_describe(self.transform)}, p={self.p:g})"

@@ -131,10 +131,6 @@ class Volume:
         """
         return dataclasses.replace(self, **changes)
 
-    def with_record(self, name: str, **params: Any) -> "Volume":
-        """Return this volume with one more :class:`TransformRecord` in its history."""
-        return dataclasses.replace(self, history=self.history + (TransformRecord(name, params),))
-
     @classmethod
     def from_nifti(cls, image: PathOrImage, label: PathOrImage | None = None) -> "Volume":
         """Build a ``Volume`` from NIfTI files (paths) or nibabel images.

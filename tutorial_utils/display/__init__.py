@@ -1,15 +1,34 @@
 """Showing volumes the way medical data needs: real aspect, orientation letters, label overlays.
 
+Everything that draws lives here, on top of the package; nothing else in
+``tutorial_utils`` imports this subpackage (``tutorial_utils.__getattr__``
+serves its names on first use).
+
 * :func:`show_slices`, :func:`show_mid_slice`, :func:`show_comparison`:
   static matplotlib figures of the sagittal, coronal and axial planes.
 * :class:`SliceViewer`: a live three-plane viewer (ipywidgets).
 * :class:`TransformExplorer`: sliders for a transform's parameters with the
   result before and after.
+* Topic figures: :mod:`.crop_plots`, :mod:`.intensity_plots`,
+  :mod:`.elastic_plots`.
 * :mod:`~tutorial_utils.display.slicing`: the pure functions underneath
   (slices, aspect, orientation letters, windowing, overlay colours).
 """
 
+from .crop_plots import crop_box_annotator, draw_crop_box
+from .elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
 from .explorer import TransformExplorer
+from .intensity_plots import (
+    WINDOW_CHOICES,
+    compare_histograms,
+    draw_limits,
+    limits_annotator,
+    percentile_annotator,
+    plot_histogram,
+    resolve_window,
+    window_annotator,
+    window_hu,
+)
 from .slicing import LABEL_COLORS, PLANES
 from .static import show_comparison, show_mid_slice, show_slices
 from .viewer import SliceViewer
@@ -19,7 +38,21 @@ __all__ = [
     "PLANES",
     "SliceViewer",
     "TransformExplorer",
+    "WINDOW_CHOICES",
+    "compare_histograms",
+    "crop_box_annotator",
+    "draw_crop_box",
+    "draw_limits",
+    "grid_label",
+    "limits_annotator",
+    "percentile_annotator",
+    "plot_histogram",
+    "resolve_window",
     "show_comparison",
+    "show_deformation_grid",
+    "show_displacement_magnitude",
     "show_mid_slice",
     "show_slices",
+    "window_annotator",
+    "window_hu",
 ]

@@ -1,1 +1,24 @@
-"""TRANSITION"""
+"""Spatial topic: where the anatomy sits on the grid.
+
+* Array layer (numpy in, numpy out): :mod:`.affine_ops` (``affine_matrix``,
+  ``apply_affine``, ``rotate``, ``flip``, ``shift``) and :mod:`.resize_ops`
+  (``resize``, ``rescale``, ``zoom``).
+* Volume layer (``Volume`` in, ``Volume`` out, one record per call):
+  :mod:`.affine_transforms` (flip, rotate, shift, affine and their random
+  versions) and :mod:`.resize_transforms` (``zoom_volume``, ``random_zoom``,
+  ``resample_to_spacing``, ``resize_volume``).
+"""
+
+from .affine_ops import affine_matrix, apply_affine, flip, rotate, shift
+from .affine_transforms import (
+    affine_volume,
+    flip_volume,
+    random_affine,
+    random_flip,
+    random_rotate,
+    random_shift,
+    rotate_volume,
+    shift_volume,
+)
+from .resize_ops import antialias_sigma, random_zoom, rescale, resize, zoom, zoom_volume
+from .resize_transforms import grid_affine, resample_to_spacing, resize_volume
