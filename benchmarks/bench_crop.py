@@ -50,10 +50,10 @@ def main() -> None:
             "crop(image, start, 128)": lambda: tu.crop(mni.image, start, size),
             "naive random_crop_3d (returns a view)": lambda: random_crop_3d(mni.image, size, rng),
             "random_crop(volume, 128, p=0) image+label": lambda: tu.random_crop(
-                mni, size, foreground_probability=0.0, rng=rng
+                mni, size, foreground_p=0.0, rng=rng
             ),
             "random_crop(volume, 128, p=1) image+label": lambda: tu.random_crop(
-                mni, size, foreground_probability=1.0, rng=rng
+                mni, size, foreground_p=1.0, rng=rng
             ),
         },
         args.repeats,

@@ -7,7 +7,7 @@ new numpy allocations (tracemalloc) of
 
 * a memcpy of the MNI image (197x233x189 float32, 33 MiB) into an existing
   buffer (``np.copyto``), the floor any whole-volume operation pays;
-* ``normalize_intensity(image, "zscore", mask="nonzero")`` and with the
+* ``normalize_intensity(image, method="zscore", mask="nonzero")`` and with the
   brain mask ``label > 0`` passed in;
 * ``percentile_clip(image, 0.5, 99.5)`` over all voxels and inside the
   non-zero mask;
@@ -63,7 +63,7 @@ def main() -> None:
             'normalize_intensity zscore mask="nonzero"': lambda: tu.normalize_intensity(image),
             "numpy (a - a[m].mean()) / a[m].std(), a[~m] = 0": lambda: numpy_masked_zscore(image),
             "normalize_intensity zscore mask=label > 0": lambda: tu.normalize_intensity(image, mask=brain),
-            "normalize_intensity minmax mask=None": lambda: tu.normalize_intensity(image, "minmax", None),
+            "normalize_intensity minmax mask=None": lambda: tu.normalize_intensity(image, method="minmax", mask=None),
             "percentile_clip 0.5-99.5 all voxels": lambda: tu.percentile_clip(image, 0.5, 99.5),
             "numpy np.clip(a, np.percentile(a, .5), np.percentile(a, 99.5))": lambda: np.clip(
                 image, np.percentile(image, 0.5), np.percentile(image, 99.5)

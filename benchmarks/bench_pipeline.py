@@ -40,7 +40,7 @@ def build_pipeline() -> tu.Compose:
     """The augmentation pipeline; module-level functions and partials, so workers can unpickle it."""
     return tu.Compose(
         [
-            functools.partial(tu.random_affine, degrees=10, scale_range=(0.9, 1.1), shift_range=5.0),
+            functools.partial(tu.random_affine, degrees=10, scale_range=(0.9, 1.1), translation_range=5.0),
             tu.random_flip,
             functools.partial(tu.random_elastic, num_control_points=7, max_displacement=6.0),
             functools.partial(tu.random_bias_field, strength=0.2),

@@ -12,7 +12,7 @@ from PIL import Image
 
 from tutorial_utils import SliceViewer, TransformExplorer, Volume
 from tutorial_utils.display._panels import colormap_table
-from tutorial_utils.display.slicing import composite, overlay_table
+from tutorial_utils.display.overlay import composite, overlay_table
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 AFFINE = np.diag([2.0, 2.0, 3.0, 1.0])
@@ -285,7 +285,7 @@ def test_a_failing_annotate_is_reported_in_the_status_line(volume):
 
 def test_histogram_counts_every_voxel(volume):
     explorer = TransformExplorer(volume, scale, histogram=True, gain=(1.0, 3.0, 1.0))
-    values, edges, _ = explorer._stairs["after"].get_data()
+    values, edges, _ = explorer._histogram.stairs["after"].get_data()
     assert values.sum() == pytest.approx(volume.image.size, abs=5)  # empty bins are drawn at 0.8
     assert edges[-1] == pytest.approx(float(explorer.after.image.max()))
 

@@ -55,7 +55,7 @@ PREPROCESS = Compose(
 )
 AUGMENT_GEOMETRY = Compose(
     [
-        functools.partial(tu.random_affine, degrees=15, scale_range=(0.9, 1.1), shift_range=3.0, order=0),
+        functools.partial(tu.random_affine, degrees=15, scale_range=(0.9, 1.1), translation_range=3.0, order=0),
         tu.random_flip,
         functools.partial(tu.random_elastic, num_control_points=5, max_displacement=4.0),
     ]

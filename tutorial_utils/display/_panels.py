@@ -24,13 +24,12 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from .._checks import describe
+from .overlay import color_of, label_rgba
 from .slicing import (
     AXIS_NAMES,
     PLANES,
-    color_of,
     crosshair_position,
     display_aspect,
-    label_rgba,
     orientation_labels,
     panel_extent,
     panel_sizes_mm,
@@ -159,7 +158,7 @@ def draw_rgba_panel(
     *,
     crosshair_at: Sequence[int] | None = None,
 ) -> Panel:
-    """A widget panel: one pre-blended RGBA slice (see ``slicing.composite``), no ticks.
+    """A widget panel: one pre-blended RGBA slice (see ``overlay.composite``), no ticks.
 
     The plane name is the title (the sliders show the index) and the
     orientation letters sit just outside the frame, so between updates only

@@ -23,10 +23,10 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from .._checks import describe
-from .static import show_slices
-from .slicing import check_indices, panel_extent, plane_axes
 from ..elastic.field import check_field, check_shape, spacing_or_ones
 from ..volume import Volume
+from .slicing import check_indices, panel_extent, plane_axes
+from .static import show_slices
 
 
 def _check_step(step: Any) -> int:

@@ -218,7 +218,7 @@ def percentile_annotator(
     image = data.image if isinstance(data, Volume) else data
 
     def limits(values: Mapping[str, Any]) -> dict[str, float]:
-        low, high = percentile_bounds(image, values["lower"], values["upper"], mask)
+        low, high = percentile_bounds(image, values["lower"], values["upper"], mask=mask)
         return {f"p{values['lower']:g}": low, f"p{values['upper']:g}": high}
 
     return limits_annotator(limits)

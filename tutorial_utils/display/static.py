@@ -20,7 +20,8 @@ from matplotlib.figure import Figure
 
 from .._checks import describe
 from ._panels import add_legend, check_axes, draw_panel, layout_widths, root_figure, row_figsize
-from .slicing import as_display_data, check_alpha, check_indices, intensity_range
+from .overlay import check_alpha, intensity_range
+from .slicing import as_display_data, check_indices
 
 _OVERLAYS = ("fill", "contour", None)
 
