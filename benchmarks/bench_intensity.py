@@ -34,9 +34,6 @@ from timing import MIB, report
 from tutorial_utils.naive import intensity as naive
 
 
-
-
-
 def numpy_masked_zscore(image: np.ndarray) -> np.ndarray:
     """The textbook numpy masked z-score, as a reference (np.std makes a float64 temporary)."""
     mask = image != 0
@@ -68,9 +65,7 @@ def main() -> None:
             "numpy np.clip(a, np.percentile(a, .5), np.percentile(a, 99.5))": lambda: np.clip(
                 image, np.percentile(image, 0.5), np.percentile(image, 99.5)
             ),
-            'percentile_clip 0.5-99.5 mask="nonzero"': lambda: tu.percentile_clip(
-                image, 0.5, 99.5, mask="nonzero"
-            ),
+            'percentile_clip 0.5-99.5 mask="nonzero"': lambda: tu.percentile_clip(image, 0.5, 99.5, mask="nonzero"),
             'naive normalize_intensity "mean" (float32 in)': lambda: naive.normalize_intensity(image, "mean"),
             "naive percentile_clip 0.1-99.8 (in place, on a copy)": lambda: naive.percentile_clip(scratch),
         },

@@ -61,9 +61,7 @@ def random_affine(vol: BenchVolume) -> Callable[[], Any]:
     (fn,) = _need("random_affine")
     volume = _volume(vol)
     rng = np.random.default_rng(0)
-    params = dict(
-        degrees=spec.AFFINE_DEGREES, scale_range=spec.AFFINE_SCALES, translation_range=spec.AFFINE_SHIFT_MM
-    )
+    params = dict(degrees=spec.AFFINE_DEGREES, scale_range=spec.AFFINE_SCALES, translation_range=spec.AFFINE_SHIFT_MM)
     return lambda: fn(volume, **params, rng=rng).image
 
 
@@ -119,12 +117,14 @@ def elastic(vol: BenchVolume) -> Callable[[], Any]:
     (fn,) = _need("random_elastic")
     volume = _volume(vol)
     rng = np.random.default_rng(0)
-    return lambda: fn(
-        volume,
-        num_control_points=spec.ELASTIC_CONTROL_POINTS,
-        max_displacement=spec.ELASTIC_MAX_DISPLACEMENT_MM,
-        rng=rng,
-    ).image
+    return lambda: (
+        fn(
+            volume,
+            num_control_points=spec.ELASTIC_CONTROL_POINTS,
+            max_displacement=spec.ELASTIC_MAX_DISPLACEMENT_MM,
+            rng=rng,
+        ).image
+    )
 
 
 def viewer(vol: BenchVolume) -> Callable[[], Any]:

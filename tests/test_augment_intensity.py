@@ -81,6 +81,7 @@ def test_global_random_state_is_not_used(volume):
 
 # --- gamma ---------------------------------------------------------------------------------
 
+
 @settings(max_examples=25, deadline=None)
 @given(gamma=st.floats(0.2, 5.0))
 def test_adjust_gamma_matches_formula_and_keeps_min_max(gamma):
@@ -107,6 +108,7 @@ def test_random_gamma_records_gamma_inside_the_range(volume):
 
 # --- noise ---------------------------------------------------------------------------------
 
+
 def test_gaussian_noise_has_the_recorded_std(volume):
     flat = tu.Volume(np.zeros((40, 40, 40)), np.eye(4))
     out = tu.random_noise(flat, std_range=(2.0, 3.0), rng=5)
@@ -130,6 +132,7 @@ def test_zero_std_noise_changes_nothing(volume):
 
 
 # --- bias field ----------------------------------------------------------------------------
+
 
 def test_bias_field_is_smooth_positive_and_multiplicative(volume):
     n, strength, max_frequency = 24, 0.3, 3
@@ -157,9 +160,13 @@ def test_cosine_bias_field_matches_direct_evaluation():
     field = tu.cosine_bias_field(shape, c)
     i, j, k = np.meshgrid(*(np.arange(n) + 0.5 for n in shape), indexing="ij")
     p = sum(
-        c[a, b, d] * np.cos(np.pi * a * i / shape[0]) * np.cos(np.pi * b * j / shape[1])
+        c[a, b, d]
+        * np.cos(np.pi * a * i / shape[0])
+        * np.cos(np.pi * b * j / shape[1])
         * np.cos(np.pi * d * k / shape[2])
-        for a in range(3) for b in range(3) for d in range(3)
+        for a in range(3)
+        for b in range(3)
+        for d in range(3)
     )
     assert field.dtype == np.float32
     np.testing.assert_allclose(field, np.exp(p), rtol=1e-5)
@@ -173,6 +180,7 @@ def test_zero_strength_bias_field_changes_nothing(volume):
 
 
 # --- scale and shift -----------------------------------------------------------------------
+
 
 def test_symmetric_ranges_from_one_number(volume):
     for seed in range(10):
@@ -215,6 +223,7 @@ def test_scale_shift_matches_recorded_values(volume):
 
 
 # --- errors --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "call, error, match",

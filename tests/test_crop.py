@@ -322,8 +322,11 @@ def test_crop_box_annotator_follows_transform_explorer_sliders():
         return crop(v, (i, 0, 0), (size, 12, 12))
 
     explorer = TransformExplorer(
-        volume, crop_at, annotate=crop_box_annotator(lambda v: ((v["i"], 0, 0), (v["size"], 12, 12))),
-        i=(0, 6, 1, 2), size=(2, 6, 1, 4),
+        volume,
+        crop_at,
+        annotate=crop_box_annotator(lambda v: ((v["i"], 0, 0), (v["size"], 12, 12))),
+        i=(0, 6, 1, 2),
+        size=(2, 6, 1, 4),
     )
     assert [r.get_xy()[0] for r in _rectangles(explorer.figure)] == [-0.5, 1.5, 1.5]
     explorer.set(i=5)

@@ -221,8 +221,7 @@ def test_foreground_voxels_are_drawn_uniformly():
     voxels = [(0, 0, 0), (3, 5, 1), (7, 2, 4)]
     vol = _sparse_volume((8, 6, 5), voxels)
     rng = np.random.default_rng(0)
-    starts = [random_crop(vol, 1, foreground_p=1.0, rng=rng).history[-1].params["start"]
-              for _ in range(900)]
+    starts = [random_crop(vol, 1, foreground_p=1.0, rng=rng).history[-1].params["start"] for _ in range(900)]
     counts = {v: starts.count(v) for v in voxels}
     assert sum(counts.values()) == 900
     assert min(counts.values()) > 240

@@ -61,7 +61,9 @@ def test_aspect_is_vertical_over_horizontal_spacing():
 
 def test_panel_sizes_are_physical():
     assert panel_sizes_mm((128, 96, 24), (2.0, 2.0, 2.2)) == [
-        (192.0, pytest.approx(52.8)), (256.0, pytest.approx(52.8)), (256.0, 192.0)
+        (192.0, pytest.approx(52.8)),
+        (256.0, pytest.approx(52.8)),
+        (256.0, 192.0),
     ]
 
 

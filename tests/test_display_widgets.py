@@ -42,8 +42,9 @@ def test_moving_a_plane_slider_shows_that_slice(volume):
     assert viewer.indices == (6, 5, 6)
     np.testing.assert_array_equal(viewer.slices()[2], volume.image[:, :, 6].T)
     low, high = viewer.window.value
-    expected = composite(volume.image[:, :, 6].T, volume.label[:, :, 6].T, low, high,
-                         overlay_table(colormap_table("gray"), 0.4))
+    expected = composite(
+        volume.image[:, :, 6].T, volume.label[:, :, 6].T, low, high, overlay_table(colormap_table("gray"), 0.4)
+    )
     np.testing.assert_array_equal(viewer.displayed()[2], expected)
     assert viewer.png != before
 
@@ -83,8 +84,7 @@ def test_window_and_overlay_controls(volume):
     viewer.window.value = (40.0, 60.0)
     axial = viewer.slices()[2]
     plain = overlay_table(colormap_table("gray"), 0.4)
-    np.testing.assert_array_equal(viewer.displayed()[2],
-                                  composite(axial, volume.label[:, :, 4].T, 40.0, 60.0, plain))
+    np.testing.assert_array_equal(viewer.displayed()[2], composite(axial, volume.label[:, :, 4].T, 40.0, 60.0, plain))
     viewer.show_labels.value = False
     np.testing.assert_array_equal(viewer.displayed()[2], composite(axial, None, 40.0, 60.0, plain))
     viewer.show_labels.value = True

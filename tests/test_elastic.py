@@ -64,8 +64,11 @@ def test_field_never_exceeds_max_displacement_and_is_zero_on_the_faces(
     shape, num_control_points, max_displacement, spacing, seed
 ):
     field = tu.random_displacement_field(
-        shape, num_control_points=num_control_points, max_displacement=max_displacement,
-        spacing=spacing, rng=seed,
+        shape,
+        num_control_points=num_control_points,
+        max_displacement=max_displacement,
+        spacing=spacing,
+        rng=seed,
     )
     assert field.shape == (3, *shape) and field.dtype == np.float32
     assert lengths(field, spacing).max() <= max_displacement * (1 + 1e-5) + 1e-6
@@ -128,11 +131,15 @@ def test_coarse_gaussian_field_has_the_strength_of_full_resolution_smoothing():
     expected = alpha * np.sqrt(1 / 3) / (2 * np.sqrt(np.pi) * sigma) ** 1.5
     centre = (slice(None), slice(22, 42), slice(22, 42), slice(22, 42))
     variance = np.mean(
-        [np.mean(tu.gaussian_displacement_field((64, 64, 64), alpha, sigma, rng=seed)[centre] ** 2) for seed in range(24)]
+        [
+            np.mean(tu.gaussian_displacement_field((64, 64, 64), alpha, sigma, rng=seed)[centre] ** 2)
+            for seed in range(24)
+        ]
     )
     assert np.sqrt(variance) == pytest.approx(expected, rel=0.1)
-    reference = np.mean([np.mean(blog_displacement_field((64, 64, 64), alpha, sigma, rng=seed)[centre] ** 2)
-                         for seed in range(3)])
+    reference = np.mean(
+        [np.mean(blog_displacement_field((64, 64, 64), alpha, sigma, rng=seed)[centre] ** 2) for seed in range(3)]
+    )
     assert np.sqrt(reference) == pytest.approx(expected, rel=0.25)
 
 
@@ -230,8 +237,9 @@ def test_random_elastic_keeps_grid_and_dtypes_and_adds_no_label_values(cube):
 def test_random_elastic_moves_image_and_label_with_the_same_field(cube):
     out = tu.random_elastic(cube, max_displacement=10.0, rng=3)
     params = out.history[-1].params
-    field = bspline_field(cube.shape, params["num_control_points"], params["max_displacement"],
-                          cube.spacing, params["seed"]).dense()
+    field = bspline_field(
+        cube.shape, params["num_control_points"], params["max_displacement"], cube.spacing, params["seed"]
+    ).dense()
     assert np.array_equal(tu.warp(cube.label.astype(np.int16), field, order=0), out.label)
     np.testing.assert_allclose(out.image, scipy_warp(cube.image, field, 1), atol=1e-4)
 
@@ -277,7 +285,9 @@ def test_elastic_volume_is_the_recorded_step_of_random_elastic(cube):
     assert np.array_equal(direct.image, drawn.image) and np.array_equal(direct.label, drawn.label)
     assert direct.history == drawn.history
     assert tu.elastic_volume(cube, seed=5).history[-1].params == {
-        "seed": 5, "num_control_points": 7, "max_displacement": 8.0,
+        "seed": 5,
+        "num_control_points": 7,
+        "max_displacement": 8.0,
     }
 
 

@@ -28,6 +28,7 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 # --- no mutation, read-only input ----------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "call",
     [
@@ -50,6 +51,7 @@ def test_read_only_input_is_not_modified(call):
 
 
 # --- clip_range and percentile_clip --------------------------------------------------------
+
 
 def test_clip_range_matches_np_clip_on_int16_without_wraparound():
     hu = np.array([-32768, -1000, 0, 40, 3000, 32767], np.int16).reshape(1, 2, 3)
@@ -151,6 +153,7 @@ def test_clip_range_errors():
 
 # --- window --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(tu.CT_WINDOWS))
 def test_window_is_0_and_1_at_the_ends_and_half_at_level(name):
     level, width = tu.CT_WINDOWS[name]
@@ -211,6 +214,7 @@ def test_options_are_keyword_only():
 
 
 # --- normalize_intensity -------------------------------------------------------------------
+
 
 def test_zscore_inside_mask_has_mean_0_std_1_and_outside_stays_0():
     a = _mri()
@@ -307,6 +311,7 @@ def test_normalize_argument_errors(kwargs, error, match):
 
 # --- Volume wrappers -----------------------------------------------------------------------
 
+
 def test_normalize_volume_with_label_mask_keeps_label_and_affine():
     mni_like = _mri()
     label = (mni_like > 0).astype(np.uint8) * 2
@@ -332,6 +337,7 @@ def test_window_and_percentile_clip_volume_change_the_image_only():
 
 
 # --- the naive versions really have the bugs the notebook shows ----------------------------
+
 
 def test_naive_percentile_clip_writes_into_its_input():
     a = _mri()
@@ -360,6 +366,7 @@ def test_naive_mean_normalization_makes_the_background_negative():
 
 
 # --- plots and explorer helpers ------------------------------------------------------------
+
 
 def test_plot_histogram_has_log_counts_and_limit_lines_at_the_values():
     a = _mri()
@@ -393,8 +400,12 @@ def test_integer_data_get_whole_integer_bins():
 def test_compare_histograms_draws_two_panels_with_their_own_limits():
     ct = tu.make_ct_phantom(shape=(32, 32, 16))
     low, high = tu.window_limits(*tu.CT_WINDOWS["abdomen"])
-    fig = tu.compare_histograms(ct, tu.window_volume(ct, *tu.CT_WINDOWS["abdomen"]),
-                                limits_before={"low": low, "high": high}, limits_after=[0.0, 1.0])
+    fig = tu.compare_histograms(
+        ct,
+        tu.window_volume(ct, *tu.CT_WINDOWS["abdomen"]),
+        limits_before={"low": low, "high": high},
+        limits_after=[0.0, 1.0],
+    )
     left, right = fig.axes
     assert [line.get_xdata()[0] for line in left.get_lines()] == [low, high]
     assert [line.get_xdata()[0] for line in right.get_lines()] == [0.0, 1.0]
@@ -405,8 +416,7 @@ def test_window_hu_is_the_window_clip_in_hu_and_presets_override_sliders():
     out = tu.window_hu(ct, "lung", level=0, width=1)
     low, high = tu.window_limits(*tu.CT_WINDOWS["lung"])
     np.testing.assert_array_equal(out.image, tu.clip_range(ct.image, low, high))
-    np.testing.assert_allclose((out.image - low) / (high - low), tu.window(ct.image, *tu.CT_WINDOWS["lung"]),
-                               atol=1e-6)
+    np.testing.assert_allclose((out.image - low) / (high - low), tu.window(ct.image, *tu.CT_WINDOWS["lung"]), atol=1e-6)
     assert tu.resolve_window("custom", 10, 20) == (10, 20)
     assert tu.WINDOW_CHOICES[0] == "custom" and set(tu.WINDOW_CHOICES[1:]) == set(tu.CT_WINDOWS)
     with pytest.raises(ValueError, match="preset"):

@@ -15,8 +15,7 @@ import pytest
 
 import tutorial_utils as tu
 from tutorial_utils import Compose, RandomApply, Volume, replay
-from tutorial_utils.records import volume_transform
-from tutorial_utils.records import records_from_json, records_to_json
+from tutorial_utils.records import records_from_json, records_to_json, volume_transform
 from tutorial_utils.seeding import sample_rng
 
 SPACING = (1.0, 1.2, 1.5)

@@ -13,7 +13,7 @@ from typing import Any, Union
 
 import numpy as np
 
-RngLike = Union[np.random.Generator, np.random.SeedSequence, int, None]
+RngLike = Union[np.random.Generator, np.random.SeedSequence, int, None]  # noqa: UP007 (a runtime alias)
 """What every ``rng`` parameter accepts."""
 
 

@@ -39,8 +39,7 @@ def run_annotate(
         annotate(axes, values)
     except Exception as exc:  # noqa: BLE001 - shown in the widget, like a failing transform
         error = (
-            "<span style='color:#b00020'><b>annotate failed</b>: "
-            f"{html.escape(f'{type(exc).__name__}: {exc}')}</span>"
+            f"<span style='color:#b00020'><b>annotate failed</b>: {html.escape(f'{type(exc).__name__}: {exc}')}</span>"
         )
     added = [a for ax in all_axes for a in ax.get_children() if id(a) not in existing[id(ax)]]
     return added, error

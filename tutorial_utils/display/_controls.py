@@ -31,8 +31,12 @@ def plane_sliders(shape: Sequence[int], start: Sequence[int]) -> dict[str, widge
     """
     return {
         name: widgets.IntSlider(
-            value=int(start[axis]), min=0, max=int(shape[axis]) - 1, description=name,
-            continuous_update=True, layout=widgets.Layout(**SLIDER_LAYOUT),
+            value=int(start[axis]),
+            min=0,
+            max=int(shape[axis]) - 1,
+            description=name,
+            continuous_update=True,
+            layout=widgets.Layout(**SLIDER_LAYOUT),
         )
         for axis, name in enumerate(PLANES)
     }
@@ -88,8 +92,10 @@ def make_control(name: str, spec: Any) -> widgets.Widget:
         if not spec:
             raise ValueError(f"slider {name!r}: a list of options must not be empty")
         return widgets.Dropdown(options=spec, value=spec[0], description=name)
-    if isinstance(spec, tuple) and len(spec) in (3, 4) and all(
-        isinstance(v, numbers.Real) and not isinstance(v, bool) for v in spec
+    if (
+        isinstance(spec, tuple)
+        and len(spec) in (3, 4)
+        and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in spec)
     ):
         low, high, step = spec[:3]
         if not (high > low and step > 0):
@@ -101,10 +107,18 @@ def make_control(name: str, spec: Any) -> widgets.Widget:
             n_steps = int(round((high - low) / step))
             value = round(low + step * (n_steps // 2), 12)
         if integer:
-            return widgets.IntSlider(value=int(value), min=int(low), max=int(high), step=int(step),
-                                     description=name, continuous_update=False)
-        return widgets.FloatSlider(value=float(value), min=float(low), max=float(high), step=float(step),
-                                   description=name, continuous_update=False, readout_format=".3g")
+            return widgets.IntSlider(
+                value=int(value), min=int(low), max=int(high), step=int(step), description=name, continuous_update=False
+            )
+        return widgets.FloatSlider(
+            value=float(value),
+            min=float(low),
+            max=float(high),
+            step=float(step),
+            description=name,
+            continuous_update=False,
+            readout_format=".3g",
+        )
     raise TypeError(
         f"slider {name!r} must be an ipywidgets widget, a (min, max, step[, value]) tuple, a list of "
         f"options or a bool; got {describe(spec)}"

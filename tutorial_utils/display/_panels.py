@@ -104,8 +104,15 @@ def draw_letters(ax: Axes, affine: np.ndarray | None, axis: int, *, outside: boo
     for edge, letter in orientation_labels(affine, axis).items():
         x, y, ha, va = positions[edge]
         letters[edge] = ax.text(
-            x, y, letter, transform=ax.transAxes, ha=ha, va=va,
-            color="#b8860b" if outside else ACCENT, fontsize=9, fontweight="bold",
+            x,
+            y,
+            letter,
+            transform=ax.transAxes,
+            ha=ha,
+            va=va,
+            color="#b8860b" if outside else ACCENT,
+            fontsize=9,
+            fontweight="bold",
         )
     return letters
 
@@ -224,8 +231,13 @@ def add_legend(ax: Axes, names: Mapping[int, str]) -> None:
         if int(value) != 0
     ]
     ax.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7,
-        frameon=False, borderaxespad=0.0, handlelength=1.0,
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize=7,
+        frameon=False,
+        borderaxespad=0.0,
+        handlelength=1.0,
     )
 
 

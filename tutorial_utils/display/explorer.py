@@ -171,12 +171,14 @@ class TransformExplorer(FigureImage):
             control.observe(lambda change: self._on_parameters(), names="value")
         for slider in self.planes.values():
             slider.observe(lambda change: self._on_planes(), names="value")
-        self.widget = widgets.VBox([
-            widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
-            self.image,
-            widgets.HBox(list(self.planes.values())),
-            self.status,
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
+                self.image,
+                widgets.HBox(list(self.planes.values())),
+                self.status,
+            ]
+        )
         self.render()
 
     @property
@@ -293,14 +295,26 @@ class TransformExplorer(FigureImage):
             indices = self._row_indices(row)
             self._panels[row] = [
                 draw_rgba_panel(
-                    figure.add_subplot(grid[number, axis]), self._composite(row, axis, indices[axis]),
-                    data.image.shape, data.spacing, data.affine, axis,
+                    figure.add_subplot(grid[number, axis]),
+                    self._composite(row, axis, indices[axis]),
+                    data.image.shape,
+                    data.spacing,
+                    data.affine,
+                    axis,
                 )
                 for axis in range(3)
             ]
             self._panels[row][0].ax.annotate(
-                row, xy=(0, 0.5), xytext=(-22, 0), xycoords="axes fraction", textcoords="offset points",
-                rotation=90, ha="center", va="center", fontsize=10, fontweight="bold",
+                row,
+                xy=(0, 0.5),
+                xytext=(-22, 0),
+                xycoords="axes fraction",
+                textcoords="offset points",
+                rotation=90,
+                ha="center",
+                va="center",
+                fontsize=10,
+                fontweight="bold",
             )
         self._histogram = None
         if histogram:

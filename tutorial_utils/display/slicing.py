@@ -144,9 +144,7 @@ def check_indices(indices: Any, shape: Sequence[int], name: str = "indices") -> 
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
             raise TypeError(f"{name} must hold integers; got {describe(indices)}")
         if not 0 <= int(value) < int(n):
-            raise ValueError(
-                f"{name}[{axis}] must be in [0, {int(n) - 1}] for shape {tuple(shape)}; got {int(value)}"
-            )
+            raise ValueError(f"{name}[{axis}] must be in [0, {int(n) - 1}] for shape {tuple(shape)}; got {int(value)}")
         checked.append(int(value))
     return tuple(checked)  # type: ignore[return-value]
 

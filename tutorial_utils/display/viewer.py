@@ -113,17 +113,31 @@ class SliceViewer(FigureImage):
         lowest, highest = min(data_min, vmin), max(data_max, vmax)
         self.sliders = plane_sliders(disp.image.shape, start)
         self.window = widgets.FloatRangeSlider(
-            value=(vmin, vmax), min=lowest, max=highest, step=(highest - lowest) / 500,
-            description="window", continuous_update=True, readout_format=_readout_format(highest - lowest),
+            value=(vmin, vmax),
+            min=lowest,
+            max=highest,
+            step=(highest - lowest) / 500,
+            description="window",
+            continuous_update=True,
+            readout_format=_readout_format(highest - lowest),
             layout=widgets.Layout(**SLIDER_LAYOUT),
         )
         self.show_labels = widgets.Checkbox(
-            value=has_label, description="labels", disabled=not has_label, indent=False,
+            value=has_label,
+            description="labels",
+            disabled=not has_label,
+            indent=False,
             layout=widgets.Layout(width="90px"),
         )
         self.opacity = widgets.FloatSlider(
-            value=alpha, min=0.0, max=1.0, step=0.05, description="opacity", disabled=not has_label,
-            continuous_update=True, layout=widgets.Layout(**SLIDER_LAYOUT),
+            value=alpha,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            description="opacity",
+            disabled=not has_label,
+            continuous_update=True,
+            layout=widgets.Layout(**SLIDER_LAYOUT),
         )
 
         figure = widget_figure(row_figsize(disp.image.shape, disp.spacing, panel_height), dpi)
@@ -131,7 +145,12 @@ class SliceViewer(FigureImage):
         axes = figure.subplots(1, 3, gridspec_kw={"width_ratios": widths})
         self.panels: tuple[Panel, ...] = tuple(
             draw_rgba_panel(
-                ax, self._composite(axis, start[axis]), disp.image.shape, disp.spacing, disp.affine, axis,
+                ax,
+                self._composite(axis, start[axis]),
+                disp.image.shape,
+                disp.spacing,
+                disp.affine,
+                axis,
                 crosshair_at=start,
             )
             for axis, ax in enumerate(axes)
@@ -146,11 +165,13 @@ class SliceViewer(FigureImage):
         self.show_labels.observe(lambda change: self._refresh_all(), names="value")
         self.opacity.observe(lambda change: self._on_opacity(), names="value")
 
-        self.widget = widgets.VBox([
-            self.image,
-            widgets.HBox(list(self.sliders.values())),
-            widgets.HBox([self.window, self.show_labels, self.opacity]),
-        ])
+        self.widget = widgets.VBox(
+            [
+                self.image,
+                widgets.HBox(list(self.sliders.values())),
+                widgets.HBox([self.window, self.show_labels, self.opacity]),
+            ]
+        )
         self.render()
 
     @property

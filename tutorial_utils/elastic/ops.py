@@ -111,8 +111,7 @@ def _target(array: Any, order: int, cval: float, name: str = "array") -> _Target
         info = np.iinfo(arr.dtype)
         if not (cval.is_integer() and info.min <= cval <= info.max):
             raise ValueError(
-                f"cval must be an integer value of {arr.dtype} to warp an integer {name} with "
-                f"order 0; got {cval}"
+                f"cval must be an integer value of {arr.dtype} to warp an integer {name} with order 0; got {cval}"
             )
         return _Target(arr, 0, cval, np.empty(arr.shape, arr.dtype))
     arr = as_float32_image(arr, name)
@@ -255,9 +254,7 @@ def warp(array: Any, field: np.ndarray, *, order: int = 1, cval: float = 0.0) ->
     target = _target(array, order, cval)
     field = check_field(field)
     if field.shape[1:] != target.out.shape:
-        raise ValueError(
-            f"field must have shape (3, *array.shape) = {(3, *target.out.shape)}; got {field.shape}"
-        )
+        raise ValueError(f"field must have shape (3, *array.shape) = {(3, *target.out.shape)}; got {field.shape}")
     max_shift = [max(-float(c.min()), float(c.max())) for c in field]
     _warp([target], lambda start, stop, scratch: field[:, start:stop], max_shift)
     return target.out

@@ -107,9 +107,7 @@ def merge_all(parts: Sequence[PartialStats]) -> PartialStats:
     return total
 
 
-def _length(
-    rows: np.ndarray, scale: Sequence[float] | None, out: np.ndarray, temp: np.ndarray
-) -> np.ndarray:
+def _length(rows: np.ndarray, scale: Sequence[float] | None, out: np.ndarray, temp: np.ndarray) -> np.ndarray:
     """Length of the vectors ``rows[:, ...]`` (times ``scale`` per component) into ``out``."""
     for axis in range(3):
         target = out if axis == 0 else temp
@@ -268,16 +266,13 @@ def jacobian_determinant(field: np.ndarray) -> np.ndarray:
     def work(start: int, stop: int, scratch: Scratch) -> None:
         low, high = max(start - 1, 0), min(stop + 1, n_rows)
         block = field[:, low:high].astype(np.float32, copy=False)
-        np.multiply(_jacobian_determinant_times_8(block, start - low, stop - low, scratch), 0.125,
-                    out=out[start:stop])
+        np.multiply(_jacobian_determinant_times_8(block, start - low, stop - low, scratch), 0.125, out=out[start:stop])
 
     run_chunks(chunk_bounds(n_rows, field.shape[2] * field.shape[3]), work, out.size, make_state=Scratch)
     return out
 
 
-def displacement_stats(
-    field: np.ndarray, spacing: Sequence[float] | float | None = None
-) -> dict[str, float]:
+def displacement_stats(field: np.ndarray, spacing: Sequence[float] | float | None = None) -> dict[str, float]:
     """Measure a displacement field: how far voxels move and whether it folds.
 
     Parameters

@@ -160,6 +160,4 @@ def random_elastic(
     True
     """
     seed = int(as_rng(rng).integers(2**63))
-    return elastic_volume(
-        volume, seed=seed, num_control_points=num_control_points, max_displacement=max_displacement
-    )
+    return elastic_volume(volume, seed=seed, num_control_points=num_control_points, max_displacement=max_displacement)
