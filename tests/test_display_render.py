@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from tutorial_utils import set_num_threads
 from tutorial_utils.display._layout import MIN_WIDTH, Rect, check_width, fit_rect, long_side, row_boxes
 from tutorial_utils.display._render import (
     blend,
@@ -28,6 +29,17 @@ def test_encode_png_is_lossless(shape):
     pixels = np.random.default_rng(0).integers(0, 256, size=shape, dtype=np.uint8)
     decoded = np.asarray(Image.open(io.BytesIO(encode_png(pixels))))
     np.testing.assert_array_equal(decoded, pixels)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_a_png_deflated_in_bands_decodes_to_the_image(threads):
+    pixels = np.random.default_rng(1).integers(0, 4, size=(301, 400, 3), dtype=np.uint8)
+    set_num_threads(threads)
+    try:
+        png = encode_png(pixels)
+    finally:
+        set_num_threads(None)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), pixels)
 
 
 def test_encode_png_refuses_what_png_cannot_hold():
