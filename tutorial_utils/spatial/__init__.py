@@ -7,6 +7,8 @@
   :mod:`.affine_transforms` (flip, rotate, shift, affine and their random
   versions) and :mod:`.resize_transforms` (``zoom_volume``, ``random_zoom``,
   ``resample_to_spacing``, ``resize_volume``).
+* Orientation: :mod:`.orientation_ops` (arrays: orientation codes,
+  permute/flip) and :mod:`.orientation_transforms` (``reorient``).
 """
 
 from .affine_ops import affine_matrix, apply_affine, flip, rotate, shift
@@ -22,3 +24,5 @@ from .affine_transforms import (
 )
 from .resize_ops import antialias_sigma, random_zoom, rescale, resize, zoom, zoom_volume
 from .resize_transforms import grid_affine, resample_to_spacing, resize_volume
+from .orientation_ops import check_axcodes, orientation_change, reorient_array, reoriented_affine
+from .orientation_transforms import reorient
