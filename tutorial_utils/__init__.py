@@ -130,6 +130,10 @@ from .spatial import (
 )
 from .volume import TransformRecord, Volume
 
+# --- issue 15: own scans (orientation, DICOM, scan checks) ---------------------------------
+from .spatial import reorient
+# --- end issue 15 ---------------------------------------------------------------------------
+
 __version__ = "0.2.0"
 
 #: Names served by :mod:`tutorial_utils.display`, imported on first use.
@@ -232,6 +236,8 @@ __all__ = [
     "sample_seed_sequence",
     "seed_worker",
     "set_num_threads",
+    # --- issue 15: own scans ---
+    "reorient",
 ]
 
 
