@@ -131,6 +131,7 @@ from .spatial import (
 from .volume import TransformRecord, Volume
 
 # --- issue 15: own scans (orientation, DICOM, scan checks) ---------------------------------
+from .dicom import DicomSeries, list_dicom_series, load_dicom, save_dicom_series
 from .spatial import reorient
 # --- end issue 15 ---------------------------------------------------------------------------
 
@@ -237,7 +238,11 @@ __all__ = [
     "seed_worker",
     "set_num_threads",
     # --- issue 15: own scans ---
+    "DicomSeries",
+    "list_dicom_series",
+    "load_dicom",
     "reorient",
+    "save_dicom_series",
 ]
 
 
