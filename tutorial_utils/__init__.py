@@ -132,6 +132,7 @@ from .volume import TransformRecord, Volume
 
 # --- issue 15: own scans (orientation, DICOM, scan checks) ---------------------------------
 from .dicom import DicomSeries, list_dicom_series, load_dicom, save_dicom_series
+from .quality import Finding, check_scan
 from .spatial import reorient
 # --- end issue 15 ---------------------------------------------------------------------------
 
@@ -239,6 +240,8 @@ __all__ = [
     "set_num_threads",
     # --- issue 15: own scans ---
     "DicomSeries",
+    "Finding",
+    "check_scan",
     "list_dicom_series",
     "load_dicom",
     "reorient",
