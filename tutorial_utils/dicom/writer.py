@@ -127,6 +127,7 @@ def save_dicom_series(
     intercept: float | None = None,
     description: str = "tutorial_utils export",
     series_uid: str | None = None,
+    slice_thickness: float | None = None,
     name: str = "slice",
 ) -> Path:
     """Write ``volume.image`` as a one-file-per-slice DICOM series; returns ``folder``.
@@ -155,6 +156,11 @@ def save_dicom_series(
     series_uid : str, optional
         ``SeriesInstanceUID``; default one derived from the volume's content,
         so exporting the same volume twice gives identical files.
+    slice_thickness : float, optional
+        ``SliceThickness`` in mm; default the slice spacing. Scanners often
+        reconstruct thick slices at a smaller spacing (5 mm slices every
+        2.5 mm, overlapping): readers must take the spacing from the
+        positions, never from this tag.
     name : str
         File name prefix.
 
@@ -190,6 +196,10 @@ def save_dicom_series(
         raise ValueError(f"name must be a plain file name prefix; got {name!r}")
     if series_uid is not None and not isinstance(series_uid, str):
         raise TypeError(f"series_uid must be a UID string or None; got {describe(series_uid)}")
+    if slice_thickness is not None and (
+        isinstance(slice_thickness, bool) or not isinstance(slice_thickness, (int, float)) or not slice_thickness > 0
+    ):
+        raise ValueError(f"slice_thickness must be a positive number of mm or None; got {describe(slice_thickness)}")
     target = check_writable_folder(folder)
     orientation, pixel_spacing, step, origin = _lps_grid(volume.affine)
     stored, slope, intercept = stored_value_scaling(volume.image, dtype, slope, intercept)
@@ -215,7 +225,7 @@ def save_dicom_series(
         ds.ImagePositionPatient = [_ds_number(v) for v in position]
         ds.ImageOrientationPatient = [_ds_number(v) for v in orientation]
         ds.PixelSpacing = [_ds_number(v) for v in pixel_spacing]
-        ds.SliceThickness = _ds_number(np.linalg.norm(step))
+        ds.SliceThickness = _ds_number(np.linalg.norm(step) if slice_thickness is None else slice_thickness)
         ds.SliceLocation = _ds_number(position @ normal)
         ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
         ds.Rows, ds.Columns = rows, columns
