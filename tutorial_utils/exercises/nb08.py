@@ -45,7 +45,7 @@ def check_exercise_1(answer: Any, epi: Volume) -> bool:
     return _report(
         image_ok and affine_ok,
         f"axcodes {''.join(answer.axcodes)}, identical to tu.reorient(epi): x of voxel 0 went from "
-        f"{epi.affine[0, 3]:.1f} to {answer.affine[0, 3]:.1f} mm, because voxel 0 is now the rightmost column.",
+        f"{epi.affine[0, 3]:.1f} to {answer.affine[0, 3]:.1f} mm: voxel 0 is now at the patient's left, and i runs to the right.",
         f"axcodes {''.join(answer.axcodes)}; flip axis 0 of the image and update the affine.",
     )
 
