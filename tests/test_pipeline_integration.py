@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 import tutorial_utils as tu
-from tutorial_utils import Compose, RandomApply, Volume, apply_recorded, replay, replayable
-from tutorial_utils.records import records_from_json, records_to_json
+from tutorial_utils import Compose, RandomApply, Volume, replay
+from tutorial_utils.records import records_from_json, records_to_json, volume_transform
 from tutorial_utils.seeding import sample_rng
 
 SPACING = (1.0, 1.2, 1.5)
@@ -40,14 +40,10 @@ def scan() -> Volume:
     return Volume(label.astype(np.float32), np.diag([*SPACING, 1.0]), label)
 
 
-@replayable("test_integration_zscore")
-def _zscore(volume: Volume) -> Volume:
-    return volume.replace(image=tu.normalize_intensity(volume.image, "zscore", mask=volume.label > 0))
-
-
+@volume_transform("test_integration_zscore")
 def zscore(volume: Volume) -> Volume:
     """Deterministic, recorded last step: z-score inside the label (no rng parameter)."""
-    return apply_recorded(volume, "test_integration_zscore")
+    return volume.replace(image=tu.normalize_intensity(volume.image, method="zscore", mask=volume.label > 0))
 
 
 PREPROCESS = Compose(
@@ -58,7 +54,7 @@ PREPROCESS = Compose(
 )
 AUGMENT_GEOMETRY = Compose(
     [
-        functools.partial(tu.random_affine, degrees=15, scale_range=(0.9, 1.1), shift_range=3.0, order=0),
+        functools.partial(tu.random_affine, degrees=15, scale_range=(0.9, 1.1), translation_range=3.0, order=0),
         tu.random_flip,
         functools.partial(tu.random_elastic, num_control_points=5, max_displacement=4.0),
     ]

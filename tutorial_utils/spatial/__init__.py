@@ -2,11 +2,11 @@
 
 * Array layer (numpy in, numpy out): :mod:`.affine_ops` (``affine_matrix``,
   ``apply_affine``, ``rotate``, ``flip``, ``shift``) and :mod:`.resize_ops`
-  (``resize``, ``rescale``, ``zoom``).
+  (``resize``, ``rescale``, ``zoom``, ``antialias_sigma``).
 * Volume layer (``Volume`` in, ``Volume`` out, one record per call):
   :mod:`.affine_transforms` (flip, rotate, shift, affine and their random
-  versions) and :mod:`.resize_transforms` (``zoom_volume``, ``random_zoom``,
-  ``resample_to_spacing``, ``resize_volume``).
+  versions) and :mod:`.resize_transforms` (``resample_to_spacing``,
+  ``resize_volume``, ``zoom_volume``, ``random_zoom``).
 * Orientation: :mod:`.orientation_ops` (arrays: orientation codes,
   permute/flip) and :mod:`.orientation_transforms` (``reorient``).
 """
@@ -22,7 +22,7 @@ from .affine_transforms import (
     rotate_volume,
     shift_volume,
 )
-from .resize_ops import antialias_sigma, random_zoom, rescale, resize, zoom, zoom_volume
-from .resize_transforms import grid_affine, resample_to_spacing, resize_volume
+from .resize_ops import antialias_sigma, rescale, resize, zoom
+from .resize_transforms import grid_affine, random_zoom, resample_to_spacing, resize_volume, zoom_volume
 from .orientation_ops import check_axcodes, orientation_change, reorient_array, reoriented_affine
 from .orientation_transforms import reorient
