@@ -113,9 +113,14 @@ def test_the_label_is_not_written_and_the_files_are_deterministic(tmp_path):
 def test_list_dicom_series_shows_each_series(tmp_path):
     ct = oblique_lps_ct()
     save_dicom_series(ct, tmp_path, description="CT", name="ct")
-    save_dicom_series(Volume(np.ones((8, 9, 3)), np.diag([2.0, 2.0, 5.0, 1.0])), tmp_path, modality="MR", description="MR", name="mr")
+    save_dicom_series(
+        Volume(np.ones((8, 9, 3)), np.diag([2.0, 2.0, 5.0, 1.0])), tmp_path, modality="MR", description="MR", name="mr"
+    )
     rows = list_dicom_series(tmp_path)
-    assert [(r.modality, r.description, r.slices, r.shape) for r in rows] == [("CT", "CT", 6, (12, 10, 6)), ("MR", "MR", 3, (8, 9, 3))]
+    assert [(r.modality, r.description, r.slices, r.shape) for r in rows] == [
+        ("CT", "CT", 6, (12, 10, 6)),
+        ("MR", "MR", 3, (8, 9, 3)),
+    ]
     np.testing.assert_allclose(rows[0].spacing, (0.7, 0.8, 2.5))
     assert "MR  'MR'  3 slices" in str(rows[1])
 
@@ -141,7 +146,9 @@ def test_pydicom_bundled_scans_give_pydicom_modality_lut_values_and_the_affine_o
     for r, c in [(0, 0), (5, 17), (ds.Rows - 1, ds.Columns - 1)]:
         lps = np.array(ds.ImagePositionPatient, float) + c * ps[1] * iop[:3] + r * ps[0] * iop[3:]
         np.testing.assert_allclose(loaded.affine @ [c, r, 0, 1], LPS_TO_RAS @ [*lps, 1], atol=1e-9)
-    np.testing.assert_allclose(loaded.affine, _nibabel_affine_in_our_axes(dicomwrappers.wrapper_from_data(ds)), atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.affine, _nibabel_affine_in_our_axes(dicomwrappers.wrapper_from_data(ds)), atol=1e-6
+    )
 
 
 def test_ct_small_is_in_hounsfield_units():
@@ -191,7 +198,10 @@ def test_two_series_without_series_uid_are_listed_and_series_uid_picks_one(tmp_p
 def test_a_missing_slice_is_reported_with_where(tmp_path):
     folder = save_dicom_series(oblique_lps_ct(), tmp_path)
     (folder / "slice_0004.dcm").unlink()
-    with pytest.raises(ValueError, match=r"not evenly spaced: 5\.000 mm between sorted slices 2 and 3 .* where 2\.500 mm is typical; a missing slice"):
+    with pytest.raises(
+        ValueError,
+        match=r"not evenly spaced: 5\.000 mm between sorted slices 2 and 3 .* where 2\.500 mm is typical; a missing slice",
+    ):
         load_dicom(folder)
 
 
@@ -199,7 +209,11 @@ def test_gantry_tilt_is_refused_with_its_angle(tmp_path):
     folder = save_dicom_series(Volume(np.zeros((6, 5, 4)), np.diag([1.0, 1.0, 2.0, 1.0])), tmp_path)
 
     def tilt(ds, k):
-        ds.ImagePositionPatient = [float(ds.ImagePositionPatient[0]), float(ds.ImagePositionPatient[1]) + 0.2 * k, float(ds.ImagePositionPatient[2])]
+        ds.ImagePositionPatient = [
+            float(ds.ImagePositionPatient[0]),
+            float(ds.ImagePositionPatient[1]) + 0.2 * k,
+            float(ds.ImagePositionPatient[2]),
+        ]
 
     _edit(folder, tilt)
     with pytest.raises(ValueError, match=r"sheared by 5\.71 degrees \(a gantry tilt\)"):

@@ -49,7 +49,9 @@ def shuffled(tmp_path):
 
 def test_exercise_2_accepts_the_order_along_the_normal(shuffled, capsys):
     headers = [pydicom.dcmread(p) for p in sorted(shuffled.iterdir())]
-    normal = np.cross(np.array(headers[0].ImageOrientationPatient[:3], float), np.array(headers[0].ImageOrientationPatient[3:], float))
+    normal = np.cross(
+        np.array(headers[0].ImageOrientationPatient[:3], float), np.array(headers[0].ImageOrientationPatient[3:], float)
+    )
     order = np.argsort([np.dot(np.array(h.ImagePositionPatient, float), normal) for h in headers])
     files = sorted(shuffled.iterdir())
     assert nb08.check_exercise_2([files[i] for i in order], shuffled)

@@ -94,7 +94,10 @@ def test_scaled_integer_label_files_are_read_with_their_scaling(tmp_path):
 
 @pytest.mark.parametrize(
     ("values", "match"),
-    [([0.0, 0.3, 0.7], r"non-integer values, the first 0\.3"), ([0.0, 1.0, np.nan], r"NaN or infinite values, the first nan")],
+    [
+        ([0.0, 0.3, 0.7], r"non-integer values, the first 0\.3"),
+        ([0.0, 1.0, np.nan], r"NaN or infinite values, the first nan"),
+    ],
 )
 def test_bad_float_labels_raise_an_error_naming_the_file_and_the_value(tmp_path, values, match):
     image_path, label_path = _save_pair(tmp_path, nib.Nifti1Image(_label(np.float32, values), AFFINE))
@@ -111,7 +114,9 @@ def test_a_bad_label_in_memory_is_described_as_such():
 
 
 def test_a_truncated_gzip_names_the_file_and_keeps_its_error_type(tmp_path):
-    nib.save(nib.Nifti1Image(np.random.default_rng(0).random((20, 20, 20), np.float32), AFFINE), tmp_path / "full.nii.gz")
+    nib.save(
+        nib.Nifti1Image(np.random.default_rng(0).random((20, 20, 20), np.float32), AFFINE), tmp_path / "full.nii.gz"
+    )
     data = (tmp_path / "full.nii.gz").read_bytes()
     (tmp_path / "broken.nii.gz").write_bytes(data[: len(data) // 2])
     with pytest.raises(EOFError, match=r"broken\.nii\.gz"):

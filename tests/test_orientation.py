@@ -8,7 +8,7 @@ import nibabel as nib
 import numpy as np
 import pytest
 
-from tutorial_utils import Volume, load_nifti, load_sample, reorient, records_from_json, records_to_json, replay
+from tutorial_utils import Volume, load_nifti, load_sample, records_from_json, records_to_json, reorient, replay
 from tutorial_utils.spatial.orientation_ops import check_axcodes, orientation_change, reorient_array
 
 ALL_CODES = [
@@ -81,7 +81,10 @@ def test_round_trips_through_ras_are_identities(start):
 def test_reorient_is_recorded_with_the_original_code_and_replays_through_json():
     volume = load_sample("epi")
     out = reorient(reorient(volume), axcodes="lps")
-    assert [(r.name, dict(r.params)) for r in out.history] == [("reorient", {"axcodes": "RAS"}), ("reorient", {"axcodes": "lps"})]
+    assert [(r.name, dict(r.params)) for r in out.history] == [
+        ("reorient", {"axcodes": "RAS"}),
+        ("reorient", {"axcodes": "lps"}),
+    ]
     assert [r.measured["original_axcodes"] for r in out.history] == ["LAS", "RAS"]
     again = replay(volume, records_from_json(records_to_json(out.history)))
     np.testing.assert_array_equal(again.image, out.image)
@@ -112,7 +115,14 @@ def test_an_already_ras_volume_is_unchanged_and_a_volume_without_label_works():
 
 @pytest.mark.parametrize(
     ("axcodes", "error"),
-    [("RAR", ValueError), ("RA", ValueError), ("XYZ", ValueError), ("RASS", ValueError), (42, TypeError), (None, TypeError)],
+    [
+        ("RAR", ValueError),
+        ("RA", ValueError),
+        ("XYZ", ValueError),
+        ("RASS", ValueError),
+        (42, TypeError),
+        (None, TypeError),
+    ],
 )
 def test_bad_codes_are_refused_naming_the_parameter(axcodes, error):
     with pytest.raises(error, match="axcodes must be"):

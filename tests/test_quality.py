@@ -29,12 +29,17 @@ def test_orientation_and_anisotropy():
     assert "point LAS, not RAS" in findings[0].message and "tu.reorient" in findings[0].advice
     assert "largest is 4.4 times the smallest" in findings[1].message
     assert check_scan(Volume(np.zeros((4, 4, 4)), np.diag([1.0, 1.0, 3.0, 1.0]))) == []
-    assert _checks(check_scan(Volume(np.zeros((4, 4, 4)), np.diag([1.0, 1.0, 3.0, 1.0])), max_anisotropy=2)) == ["anisotropy"]
+    assert _checks(check_scan(Volume(np.zeros((4, 4, 4)), np.diag([1.0, 1.0, 3.0, 1.0])), max_anisotropy=2)) == [
+        "anisotropy"
+    ]
 
 
 @pytest.mark.parametrize(
     ("values", "match"),
-    [([-3024.0, 0.0, 500.0], r"1 voxels \(1\.56%\) below -1024 HU \(min -3024\)"), ([0.0, 1024.0, 4000.0], "no negative values")],
+    [
+        ([-3024.0, 0.0, 500.0], r"1 voxels \(1\.56%\) below -1024 HU \(min -3024\)"),
+        ([0.0, 1024.0, 4000.0], "no negative values"),
+    ],
 )
 def test_ct_values_outside_the_hounsfield_range(values, match):
     image = np.full((4, 4, 4), values[1])

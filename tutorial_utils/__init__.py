@@ -134,9 +134,11 @@ from .spatial import (
 from .volume import TransformRecord, Volume
 
 # --- issue 15: own scans (orientation, DICOM, scan checks) ---------------------------------
+# isort: split
 from .dicom import DicomSeries, list_dicom_series, load_dicom, save_dicom_series
 from .quality import Finding, check_scan
 from .spatial import reorient
+
 # --- end issue 15 ---------------------------------------------------------------------------
 
 __version__ = "0.2.0"

@@ -103,7 +103,11 @@ def read_label_data(image: nib.spatialimages.SpatialImage, name: str) -> np.ndar
         return data
     checks = (
         (~np.isfinite(data), "NaN or infinite", "Replace them (e.g. np.nan_to_num(label, nan=0)) and save again"),
-        (data != np.round(data), "non-integer", "A probability map? Threshold it (p > 0.5) or save the argmax over classes"),
+        (
+            data != np.round(data),
+            "non-integer",
+            "A probability map? Threshold it (p > 0.5) or save the argmax over classes",
+        ),
     )
     for bad, problem, advice in checks:
         if bad.any():

@@ -78,10 +78,7 @@ class DicomSeries:
 
     def __str__(self) -> str:
         spacing = "no geometry" if self.spacing is None else "x".join(f"{s:.3g}" for s in self.spacing) + " mm"
-        return (
-            f"{self.uid}  {self.modality}  {self.description!r}  {self.slices} slices  "
-            f"shape {self.shape}  {spacing}"
-        )
+        return f"{self.uid}  {self.modality}  {self.description!r}  {self.slices} slices  shape {self.shape}  {spacing}"
 
 
 def _floats(value: Any, n: int) -> np.ndarray | None:

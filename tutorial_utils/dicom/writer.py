@@ -205,7 +205,9 @@ def save_dicom_series(
     stored, slope, intercept = stored_value_scaling(volume.image, dtype, slope, intercept)
     if series_uid is None:
         content = hashlib.sha1(volume.image.tobytes()).hexdigest()
-        series_uid = _uid(content, volume.affine.tobytes().hex(), modality, dtype, str(slope), str(intercept), description)
+        series_uid = _uid(
+            content, volume.affine.tobytes().hex(), modality, dtype, str(slope), str(intercept), description
+        )
     study_uid, frame_uid = _uid(series_uid, "study"), _uid(series_uid, "frame of reference")
     normal = np.cross(orientation[:3], orientation[3:])
     columns, rows, n_slices = volume.shape

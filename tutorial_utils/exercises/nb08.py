@@ -27,7 +27,9 @@ def check_exercise_1(answer: Any, epi: Volume) -> bool:
     """Exercise 1: ``epi`` (LAS) brought to RAS by hand, as a Volume (np.flip and a new affine)."""
     expected = reorient(epi)
     if not isinstance(answer, Volume):
-        return _report(False, "", f"expected a Volume; got {type(answer).__name__}. Build one: tu.Volume(image, affine).")
+        return _report(
+            False, "", f"expected a Volume; got {type(answer).__name__}. Build one: tu.Volume(image, affine)."
+        )
     if answer.shape != expected.shape:
         return _report(False, "", f"expected shape {expected.shape}; got {answer.shape}. A flip keeps the shape.")
     image_ok = bool(np.array_equal(answer.image, expected.image))
@@ -41,7 +43,9 @@ def check_exercise_1(answer: Any, epi: Volume) -> bool:
             "[0, 0, 1, 0], [0, 0, 0, 1]].",
         )
     if affine_ok and not image_ok:
-        return _report(False, "", "the affine is right but the array is not flipped along axis 0: np.flip(image, axis=0).")
+        return _report(
+            False, "", "the affine is right but the array is not flipped along axis 0: np.flip(image, axis=0)."
+        )
     return _report(
         image_ok and affine_ok,
         f"axcodes {''.join(answer.axcodes)}, identical to tu.reorient(epi): x of voxel 0 went from "
