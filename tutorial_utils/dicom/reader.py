@@ -35,11 +35,12 @@ _DECODE_ERRORS = (AttributeError, NotImplementedError, RuntimeError, ValueError)
 
 
 def read_slice(header: SliceHeader) -> np.ndarray:
-    """Pixel values of one file in real-world units, float32, shape ``(rows, columns)``.
+    """Pixel values of one file in real-world units, shape ``(rows, columns)``.
 
     Uses ``pydicom.pixels.apply_modality_lut`` (a Modality LUT Sequence, or
     ``RescaleSlope``/``RescaleIntercept``; stored values unchanged without
-    them).
+    them). The dtype is pydicom's (float64 after a rescale); the caller
+    stores it as float32.
 
     Raises
     ------
@@ -61,7 +62,7 @@ def read_slice(header: SliceHeader) -> np.ndarray:
         stored = ds.pixel_array
     except _DECODE_ERRORS as exc:
         raise ValueError(f"cannot decode the pixel data of {str(header.path)!r}: {type(exc).__name__}: {exc}") from exc
-    return np.asarray(apply_modality_lut(stored, ds), dtype=np.float32)
+    return apply_modality_lut(stored, ds)
 
 
 def _single_file(path: Path, series_uid: str | None) -> list[SliceHeader]:
@@ -163,8 +164,10 @@ def load_dicom(path: str | os.PathLike[str], *, series_uid: str | None = None) -
         where,
         single_slice_spacing=first.thickness or 1.0,
     )
-    image = np.empty((first.columns, first.rows, len(headers)), dtype=np.float32)
+    # Fill whole contiguous slices, then view them as [column, row, slice]: the array
+    # is Fortran-ordered, as nibabel returns NIfTI data, and no transposed copy is made.
+    stack = np.empty((len(headers), first.rows, first.columns), dtype=np.float32)
     for k, index in enumerate(geometry.order):
-        image[:, :, k] = read_slice(headers[index]).T
+        stack[k] = read_slice(headers[index])
     affine = series_affine(geometry.origin, first.orientation, first.pixel_spacing, geometry.step)
-    return Volume(image, affine)
+    return Volume(stack.transpose(2, 1, 0), affine)
