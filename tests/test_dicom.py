@@ -267,6 +267,14 @@ def test_no_dicom_files_and_non_dicom_files_are_refused(tmp_path):
         load_dicom(42)
 
 
+def test_truncated_pixel_data_is_an_error_naming_the_file(tmp_path):
+    folder = save_dicom_series(Volume(np.zeros((64, 64, 3)), np.eye(4)), tmp_path)
+    broken = folder / "slice_0002.dcm"
+    broken.write_bytes(broken.read_bytes()[:-2000])
+    with pytest.raises(ValueError, match=r"cannot decode the pixel data of .*slice_0002\.dcm"):
+        load_dicom(folder)
+
+
 def test_non_image_dicom_files_in_the_folder_are_skipped(tmp_path):
     folder = save_dicom_series(Volume(np.zeros((6, 5, 3)), np.eye(4)), tmp_path)
     shutil.copy(get_testdata_file("rtplan.dcm"), folder / "plan.dcm")
