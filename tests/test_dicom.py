@@ -261,8 +261,10 @@ def test_no_dicom_files_and_non_dicom_files_are_refused(tmp_path):
         load_dicom(tmp_path / "notes")
     with pytest.raises(ValueError, match="readme.txt' is not a DICOM image"):
         load_dicom(tmp_path / "notes" / "readme.txt")
-    with pytest.raises(FileNotFoundError, match="folder not found"):
+    with pytest.raises(FileNotFoundError, match="path not found"):
         load_dicom(tmp_path / "missing")
+    with pytest.raises(FileNotFoundError, match="folder not found"):
+        list_dicom_series(tmp_path / "missing")
     with pytest.raises(TypeError, match="path must be a folder or file path"):
         load_dicom(42)
 

@@ -152,6 +152,8 @@ def load_dicom(path: str | os.PathLike[str], *, series_uid: str | None = None) -
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a folder or file path; got {describe(path)}")
     source = Path(path)
+    if not source.exists():
+        raise FileNotFoundError(f"path not found: {str(source)!r} (a DICOM folder or file)")
     if source.is_file():
         headers, where = _single_file(source, series_uid), f"file {str(source)!r}"
     else:
