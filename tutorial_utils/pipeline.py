@@ -184,7 +184,9 @@ class OneOf:
             weights = [1.0] * len(self.transforms)
         w = np.asarray(weights, dtype=np.float64)
         if w.shape != (len(self.transforms),):
-            raise ValueError(f"weights must have one entry per transform ({len(self.transforms)}); got {describe(weights)}")
+            raise ValueError(
+                f"weights must have one entry per transform ({len(self.transforms)}); got {describe(weights)}"
+            )
         if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
             raise ValueError(f"weights must be finite, >= 0 and not all 0; got {describe(weights)}")
         self.probabilities = w / w.sum()
