@@ -92,9 +92,7 @@ class Volume:
         if self.label is not None:
             label = check_label_array(self.label, "label")
             if label.shape != image.shape:
-                raise ValueError(
-                    f"label must have the image's shape {image.shape}; got {label.shape}"
-                )
+                raise ValueError(f"label must have the image's shape {image.shape}; got {label.shape}")
         if not all(isinstance(r, TransformRecord) for r in self.history):
             raise TypeError(f"history must hold TransformRecord entries; got {describe(self.history)}")
         object.__setattr__(self, "image", image)
@@ -170,9 +168,7 @@ class Volume:
         if label is not None:
             label_nii = open_nifti(label, "label")
             if label_nii.shape != image_nii.shape:
-                raise ValueError(
-                    f"label must have the image's shape {image_nii.shape}; got {label_nii.shape}"
-                )
+                raise ValueError(f"label must have the image's shape {image_nii.shape}; got {label_nii.shape}")
             if not np.allclose(label_nii.affine, image_nii.affine, atol=1e-3):
                 raise ValueError(
                     "label's affine differs from the image's; resample the label onto the "
