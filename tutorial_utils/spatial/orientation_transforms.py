@@ -17,7 +17,7 @@ __all__ = ["reorient"]
 
 
 @volume_transform("reorient")
-def reorient(volume: Volume, *, axcodes: str = "RAS") -> tuple[Volume, dict[str, str]]:
+def reorient(volume: Volume, axcodes: str = "RAS") -> tuple[Volume, dict[str, str]]:
     """Permute and flip the axes of ``volume`` so they point along ``axcodes``; exact, recorded.
 
     Each array axis goes to the world axis it is closest to, as in
