@@ -130,6 +130,18 @@ from .spatial import (
 )
 from .volume import TransformRecord, Volume
 
+# --- inference (issue 17) ---
+from .inference import (
+    IntensityModel,
+    dice_scores,
+    flip_transforms,
+    invert,
+    one_hot,
+    predict_sliding_window,
+    predict_with_tta,
+)
+# --- end inference ---
+
 __version__ = "0.2.0"
 
 #: Names served by :mod:`tutorial_utils.display`, imported on first use.
@@ -232,6 +244,15 @@ __all__ = [
     "sample_seed_sequence",
     "seed_worker",
     "set_num_threads",
+    # --- inference (issue 17) ---
+    "IntensityModel",
+    "dice_scores",
+    "flip_transforms",
+    "invert",
+    "one_hot",
+    "predict_sliding_window",
+    "predict_with_tta",
+    # --- end inference ---
 ]
 
 
