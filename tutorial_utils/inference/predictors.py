@@ -12,7 +12,10 @@ Gaussian classifier of smoothed intensities, "fitted" to one labelled scan
 (the mean, spread and share of each label's intensities). It is deterministic,
 fast, and shares the two properties the inference code cares about with a
 real convolutional network: its output for a voxel depends on a neighbourhood
-(the smoothing), so patch borders matter, and it is flip-equivariant.
+(the smoothing), so patch borders matter; and, with ``lean``, it looks a
+little to one side, as a network's learned filters do, so a mirrored copy
+gets a slightly different prediction (without ``lean`` it is
+flip-equivariant).
 A trained PyTorch model plugs into the same place::
 
     predict = lambda batch: torch.softmax(net(torch.from_numpy(batch)), 1).numpy()
@@ -27,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
-from .._checks import check_label_array, describe
+from .._checks import as_triple, check_label_array, describe
 from ..volume import Volume, check_volume
 
 __all__ = ["IntensityModel", "call_predictor"]
@@ -65,7 +68,8 @@ class IntensityModel:
 
     Each voxel's intensity is smoothed with a Gaussian of ``smoothing``
     voxels (inside the batch item it is given, edges extended, as a network
-    sees only its input patch), then scored against one Gaussian per class;
+    sees only its input patch) and read ``lean`` voxels away from the voxel
+    (linear interpolation), then scored against one Gaussian per class;
     the probabilities are the softmax of
     ``-(x - mean_c)**2 / (2 * std_c**2) - log(std_c) + log(share_c)``.
 
@@ -74,7 +78,10 @@ class IntensityModel:
     means, stds, shares : sequence of float, one per class
         Class 0 is the background. ``stds > 0``, ``shares > 0``.
     smoothing : float
-        Gaussian sigma in voxels (0: each voxel alone, a pointwise predictor).
+        Gaussian sigma in voxels (0 and no lean: each voxel alone, a pointwise predictor).
+    lean : (3,) sequence of float
+        Where the model looks, in voxels from the voxel it predicts. Not
+        zero: the model is not flip-equivariant, like a trained network.
 
     Examples
     --------
@@ -85,7 +92,13 @@ class IntensityModel:
     """
 
     def __init__(
-        self, means: Sequence[float], stds: Sequence[float], shares: Sequence[float], *, smoothing: float = 1.0
+        self,
+        means: Sequence[float],
+        stds: Sequence[float],
+        shares: Sequence[float],
+        *,
+        smoothing: float = 1.0,
+        lean: float | Sequence[float] = 0.0,
     ) -> None:
         self.means = self._vector(means, "means")
         self.stds = self._vector(stds, "stds", positive=True)
@@ -98,6 +111,9 @@ class IntensityModel:
         if isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real) or not 0 <= smoothing < 50:
             raise ValueError(f"smoothing must be a number of voxels in [0, 50); got {describe(smoothing)}")
         self.smoothing = float(smoothing)
+        self.lean = as_triple(lean, "lean")
+        if max(abs(v) for v in self.lean) > 10:
+            raise ValueError(f"lean must stay within 10 voxels on every axis; got {describe(lean)}")
 
     @staticmethod
     def _vector(values: Any, name: str, positive: bool = False) -> np.ndarray:
@@ -107,7 +123,7 @@ class IntensityModel:
         return arr
 
     @classmethod
-    def fit(cls, volume: Volume, *, smoothing: float = 1.0) -> IntensityModel:
+    def fit(cls, volume: Volume, *, smoothing: float = 1.0, lean: float | Sequence[float] = 0.0) -> IntensityModel:
         """Class means, spreads and shares from a labelled ``volume`` (labels 0 to the largest present).
 
         Examples
@@ -131,7 +147,7 @@ class IntensityModel:
         means = sums / counts
         stds = np.sqrt(np.maximum(squares / counts - means**2, 0.0))
         floor = 1e-3 * (float(image.max() - image.min()) or 1.0)
-        return cls(means, np.maximum(stds, floor), counts / counts.sum(), smoothing=smoothing)
+        return cls(means, np.maximum(stds, floor), counts / counts.sum(), smoothing=smoothing, lean=lean)
 
     @property
     def n_classes(self) -> int:
@@ -147,10 +163,13 @@ class IntensityModel:
         offsets = np.log(self.shares) - np.log(self.stds)
         for b, item in enumerate(batch):
             smooth = ndimage.gaussian_filter(item, self.smoothing, mode="nearest") if self.smoothing else item
+            if any(self.lean):
+                smooth = ndimage.shift(smooth, [-v for v in self.lean], order=1, mode="nearest")
             for c in range(self.n_classes):
                 z = (smooth - np.float32(self.means[c])) / np.float32(self.stds[c])
                 logits[b, c] = np.float32(offsets[c]) - np.float32(0.5) * z * z
         return _softmax(logits, axis=1)
 
     def __repr__(self) -> str:
-        return f"IntensityModel({self.n_classes} classes, smoothing={self.smoothing:g} voxels; not a network)"
+        lean = "" if not any(self.lean) else f", lean={self.lean}"
+        return f"IntensityModel({self.n_classes} classes, smoothing={self.smoothing:g} voxels{lean}; not a network)"

@@ -11,6 +11,8 @@ resamples once.
 
 from __future__ import annotations
 
+from scipy import ndimage
+
 import tutorial_utils as tu
 from tutorial_utils.records import registered_steps
 
@@ -24,3 +26,14 @@ def invert_step_by_step(prediction, history, original):
         prediction = tu.invert(prediction, [record], original=before, reference=after)
     return prediction
 
+
+
+def paste_back_by_resizing(label, original_shape):
+    """Resize a predicted label map to the original shape (nearest neighbour), as if that undid the preprocessing.
+
+    It ignores the crop or pad (the anatomy was cut or framed, not scaled), any
+    reorientation and the resampling's centring: the shape is right, the
+    anatomy is not where it belongs.
+    """
+    factors = [o / n for o, n in zip(original_shape, label.shape)]
+    return ndimage.zoom(label, factors, order=0)
