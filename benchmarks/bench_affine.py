@@ -86,9 +86,7 @@ def main() -> None:
         spacing=mni.spacing,
         translation_units="mm",
     )
-    noisy = mni.replace(
-        image=mni.image + np.random.default_rng(0).uniform(0.01, 1.0, mni.shape).astype(np.float32)
-    )
+    noisy = mni.replace(image=mni.image + np.random.default_rng(0).uniform(0.01, 1.0, mni.shape).astype(np.float32))
     fresh = np.random.default_rng(1)
     buffer = np.empty_like(mni.image)
     scipy_out = np.empty_like(mni.image)
@@ -109,23 +107,27 @@ def main() -> None:
         "random_affine(mni) image + label (TARGET)": lambda: tu.random_affine(mni, rng=0),
         "three chained resamplings, image + label": chained,
         "our resampling, image only, 1 thread": ours_image(1),
-        f"our resampling, image only, {_threads.num_threads()} threads": ours_image(
-            _threads.num_threads()
-        ),
+        f"our resampling, image only, {_threads.num_threads()} threads": ours_image(_threads.num_threads()),
         "random_affine, a fresh draw each call": lambda: tu.random_affine(mni, rng=fresh),
         "random_affine, image without exact background": lambda: tu.random_affine(noisy, rng=0),
     }
-    print(f"MNI {mni.shape} float32 ({mni.image.nbytes / MIB:.0f} MiB) + uint8 label, "
-          f"{_threads.num_threads()} CPUs, median of {args.repeats} after a warm-up")
-    print(f"draw: rotation {tuple(round(a, 2) for a in drawn['rotation'])} deg, "
-          f"scale {drawn['scale']:.3f}, translation {tuple(round(t, 2) for t in drawn['translation'])} mm")
+    print(
+        f"MNI {mni.shape} float32 ({mni.image.nbytes / MIB:.0f} MiB) + uint8 label, "
+        f"{_threads.num_threads()} CPUs, median of {args.repeats} after a warm-up"
+    )
+    print(
+        f"draw: rotation {tuple(round(a, 2) for a in drawn['rotation'])} deg, "
+        f"scale {drawn['scale']:.3f}, translation {tuple(round(t, 2) for t in drawn['translation'])} mm"
+    )
     results = measure(cases, args.repeats)
     scipy_time, scipy_cpu, _ = results["scipy affine_transform order 1, 1 thread (reference)"]
     memcpy_time = results["memcpy np.copyto"][0]
     print(f"{'operation':<56}{'median ms':>10}{'x scipy':>9}{'x memcpy':>10}{'CPU x scipy':>12}{'peak MiB':>10}")
     for name, (seconds, cpu_seconds, peak) in results.items():
-        print(f"{name:<56}{seconds * 1e3:>10.1f}{seconds / scipy_time:>9.2f}"
-              f"{seconds / memcpy_time:>10.1f}{cpu_seconds / scipy_cpu:>12.2f}{peak:>10.1f}")
+        print(
+            f"{name:<56}{seconds * 1e3:>10.1f}{seconds / scipy_time:>9.2f}"
+            f"{seconds / memcpy_time:>10.1f}{cpu_seconds / scipy_cpu:>12.2f}{peak:>10.1f}"
+        )
     ratio = results["random_affine(mni) image + label (TARGET)"][0] / scipy_time
     verdict = "met" if ratio <= TARGET else "NOT met"
     print(f"target random_affine <= {TARGET} x scipy: {ratio:.2f} ({verdict})")

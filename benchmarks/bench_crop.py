@@ -28,9 +28,6 @@ from timing import report
 from tutorial_utils.naive.crop import random_crop_3d
 
 
-
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
@@ -49,12 +46,8 @@ def main() -> None:
             "memcpy patch np.copyto (reference)": lambda: np.copyto(patch_buffer, patch_view),
             "crop(image, start, 128)": lambda: tu.crop(mni.image, start, size),
             "naive random_crop_3d (returns a view)": lambda: random_crop_3d(mni.image, size, rng),
-            "random_crop(volume, 128, p=0) image+label": lambda: tu.random_crop(
-                mni, size, foreground_probability=0.0, rng=rng
-            ),
-            "random_crop(volume, 128, p=1) image+label": lambda: tu.random_crop(
-                mni, size, foreground_probability=1.0, rng=rng
-            ),
+            "random_crop(volume, 128, p=0) image+label": lambda: tu.random_crop(mni, size, foreground_p=0.0, rng=rng),
+            "random_crop(volume, 128, p=1) image+label": lambda: tu.random_crop(mni, size, foreground_p=1.0, rng=rng),
         },
         args.repeats,
     )
@@ -76,6 +69,7 @@ def main() -> None:
         },
         args.repeats,
     )
+
 
 if __name__ == "__main__":
     main()

@@ -50,8 +50,6 @@ TARGET_RATIO = 0.04
 TARGET_MEMORY = 6.0
 
 
-
-
 def torchio_elastic(mni: tu.Volume) -> Callable[[], object] | None:
     if importlib.util.find_spec("torchio") is None:
         return None
@@ -92,8 +90,13 @@ def main() -> None:
     memcpy = timed(lambda: np.copyto(buffer, mni.image), args.repeats * 3)
     ours_time = timed(ours, args.repeats)
     rows.append(("random_elastic (image + label)", ours_time, peak_bytes(ours)))
-    rows.append(("whole field + threaded map_coordinates (image)", timed(dense_then_map, args.repeats),
-                 peak_bytes(dense_then_map)))
+    rows.append(
+        (
+            "whole field + threaded map_coordinates (image)",
+            timed(dense_then_map, args.repeats),
+            peak_bytes(dense_then_map),
+        )
+    )
 
     blog_times = []
     tracemalloc.start()
@@ -111,12 +114,15 @@ def main() -> None:
     if torchio_call is not None:
         rows.append(("TorchIO RandomElasticDeformation", timed(torchio_call, max(3, args.repeats // 2)), None))
 
-    print(f"MNI {mni.shape}, {size / 2**20:.1f} MiB float32 image + uint8 label, "
-          f"{_threads.num_threads()} threads")
-    print(f"our draw: max_displacement {MAX_DISPLACEMENT_MM} mm, measured mean {record['field_mean_mm']} mm, "
-          f"max {record['field_max_mm']} mm, min Jacobian {record['field_min_jacobian']}")
-    print(f"blog field at its defaults: mean {blog_stats['mean_displacement']:.4f} voxel, "
-          f"max {blog_stats['max_displacement']:.4f} voxel")
+    print(f"MNI {mni.shape}, {size / 2**20:.1f} MiB float32 image + uint8 label, {_threads.num_threads()} threads")
+    print(
+        f"our draw: max_displacement {MAX_DISPLACEMENT_MM} mm, measured mean {record['field_mean_mm']} mm, "
+        f"max {record['field_max_mm']} mm, min Jacobian {record['field_min_jacobian']}"
+    )
+    print(
+        f"blog field at its defaults: mean {blog_stats['mean_displacement']:.4f} voxel, "
+        f"max {blog_stats['max_displacement']:.4f} voxel"
+    )
     print(f"{'operation':50s} {'median s':>9s} {'x blog':>8s} {'x memcpy':>9s} {'peak / volume':>14s}")
     for name, seconds, peak in rows:
         memory = "n/a" if peak is None else f"{peak / size:.2f}"

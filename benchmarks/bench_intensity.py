@@ -7,7 +7,7 @@ new numpy allocations (tracemalloc) of
 
 * a memcpy of the MNI image (197x233x189 float32, 33 MiB) into an existing
   buffer (``np.copyto``), the floor any whole-volume operation pays;
-* ``normalize_intensity(image, "zscore", mask="nonzero")`` and with the
+* ``normalize_intensity(image, method="zscore", mask="nonzero")`` and with the
   brain mask ``label > 0`` passed in;
 * ``percentile_clip(image, 0.5, 99.5)`` over all voxels and inside the
   non-zero mask;
@@ -32,9 +32,6 @@ import numpy as np
 import tutorial_utils as tu
 from timing import MIB, report
 from tutorial_utils.naive import intensity as naive
-
-
-
 
 
 def numpy_masked_zscore(image: np.ndarray) -> np.ndarray:
@@ -63,14 +60,12 @@ def main() -> None:
             'normalize_intensity zscore mask="nonzero"': lambda: tu.normalize_intensity(image),
             "numpy (a - a[m].mean()) / a[m].std(), a[~m] = 0": lambda: numpy_masked_zscore(image),
             "normalize_intensity zscore mask=label > 0": lambda: tu.normalize_intensity(image, mask=brain),
-            "normalize_intensity minmax mask=None": lambda: tu.normalize_intensity(image, "minmax", None),
+            "normalize_intensity minmax mask=None": lambda: tu.normalize_intensity(image, method="minmax", mask=None),
             "percentile_clip 0.5-99.5 all voxels": lambda: tu.percentile_clip(image, 0.5, 99.5),
             "numpy np.clip(a, np.percentile(a, .5), np.percentile(a, 99.5))": lambda: np.clip(
                 image, np.percentile(image, 0.5), np.percentile(image, 99.5)
             ),
-            'percentile_clip 0.5-99.5 mask="nonzero"': lambda: tu.percentile_clip(
-                image, 0.5, 99.5, mask="nonzero"
-            ),
+            'percentile_clip 0.5-99.5 mask="nonzero"': lambda: tu.percentile_clip(image, 0.5, 99.5, mask="nonzero"),
             'naive normalize_intensity "mean" (float32 in)': lambda: naive.normalize_intensity(image, "mean"),
             "naive percentile_clip 0.1-99.8 (in place, on a copy)": lambda: naive.percentile_clip(scratch),
         },

@@ -35,12 +35,11 @@ from timing import median_seconds, peak_mib
 from tutorial_utils._threads import num_threads as default_threads
 
 
-
 def build_pipeline() -> tu.Compose:
     """The augmentation pipeline; module-level functions and partials, so workers can unpickle it."""
     return tu.Compose(
         [
-            functools.partial(tu.random_affine, degrees=10, scale_range=(0.9, 1.1), shift_range=5.0),
+            functools.partial(tu.random_affine, degrees=10, scale_range=(0.9, 1.1), translation_range=5.0),
             tu.random_flip,
             functools.partial(tu.random_elastic, num_control_points=7, max_displacement=6.0),
             functools.partial(tu.random_bias_field, strength=0.2),
@@ -49,8 +48,6 @@ def build_pipeline() -> tu.Compose:
             functools.partial(tu.normalize_volume, mask="label"),
         ]
     )
-
-
 
 
 def main() -> None:
@@ -65,8 +62,10 @@ def main() -> None:
     counter = iter(range(10**9))
     folder = tempfile.mkdtemp(prefix="bench_pipeline_")
 
-    print(f"MNI centre-cropped to {volume.shape}, float32 image + uint8 label; "
-          f"{default_threads()} threads per process for resampling")
+    print(
+        f"MNI centre-cropped to {volume.shape}, float32 image + uint8 label; "
+        f"{default_threads()} threads per process for resampling"
+    )
     print(f"\none volume in this process, median of {args.repeats}")
     print(f"{'operation':44s} {'time ms':>9s} {'x memcpy':>9s} {'vol/s':>7s} {'peak MiB':>9s}")
     cases = {
@@ -81,20 +80,26 @@ def main() -> None:
         print(f"{name:44s} {seconds * 1e3:9.1f} {seconds / reference:9.0f} {1 / seconds:7.2f} {peak_mib(fn):9.1f}")
 
     volumes = [volume] * args.volumes
-    print(f"\naugment_and_save of {args.volumes} volumes (augment + save): the first call, which starts "
-          f"the worker processes' server, then the median of {args.repeats} more")
+    print(
+        f"\naugment_and_save of {args.volumes} volumes (augment + save): the first call, which starts "
+        f"the worker processes' server, then the median of {args.repeats} more"
+    )
     rates = {}
     for processes in (1, 2):
-        def run() -> None:
+
+        def run(processes: int = processes) -> None:
             tu.augment_and_save(volumes, pipeline, folder, processes=processes, progress=False)
 
         first = median_seconds(run, 1, warm_up=False)
         seconds = median_seconds(run, args.repeats, warm_up=False)
         rates[processes] = args.volumes / seconds
-        print(f"{processes} process{'es' if processes > 1 else '  '}: first {first:6.2f} s | "
-              f"then {seconds:6.2f} s = {rates[processes]:5.2f} vol/s")
+        print(
+            f"{processes} process{'es' if processes > 1 else '  '}: first {first:6.2f} s | "
+            f"then {seconds:6.2f} s = {rates[processes]:5.2f} vol/s"
+        )
     print(f"speed-up with 2 processes: {rates[2] / rates[1]:.2f}x")
     shutil.rmtree(folder)
+
 
 if __name__ == "__main__":
     main()

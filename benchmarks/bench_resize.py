@@ -28,8 +28,6 @@ from timing import MIB, measure
 from tutorial_utils._threads import num_threads as default_threads
 
 
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)

@@ -76,12 +76,16 @@ def main() -> None:
 
     volume = tu.load_sample("mni")
     viewer = tu.SliceViewer(volume)
-    print(f"mni {volume.shape}, label overlay on, figure {viewer.rgba().shape[1]}x{viewer.rgba().shape[0]} px "
-          f"at {viewer.figure.dpi:g} dpi, {args.repeats} repeats")
+    print(
+        f"mni {volume.shape}, label overlay on, figure {viewer.rgba().shape[1]}x{viewer.rgba().shape[0]} px "
+        f"at {viewer.figure.dpi:g} dpi, {args.repeats} repeats"
+    )
 
     per_plane = {name: median_ms(stepper(viewer, name), args.repeats) for name in PLANES}
-    in_place = (statistics.median(w for w, _ in per_plane.values()),
-                statistics.median(c for _, c in per_plane.values()))
+    in_place = (
+        statistics.median(w for w, _ in per_plane.values()),
+        statistics.median(c for _, c in per_plane.values()),
+    )
 
     canvas = viewer._canvas
     artists = [a for a in viewer._dynamic_artists() if a is not None]
@@ -124,9 +128,11 @@ def main() -> None:
     row("  of which PNG encode", encode_ms)
     row("update, full redraw", full_ms)
     row("re-create figure (reference)", recreate_ms)
-    print(f"re-create / in-place update: {recreate_ms[0] / in_place[0]:.1f}x wall, "
-          f"{recreate_ms[1] / in_place[1]:.1f}x CPU; full redraw / in-place: "
-          f"{full_ms[0] / in_place[0]:.1f}x wall")
+    print(
+        f"re-create / in-place update: {recreate_ms[0] / in_place[0]:.1f}x wall, "
+        f"{recreate_ms[1] / in_place[1]:.1f}x CPU; full redraw / in-place: "
+        f"{full_ms[0] / in_place[0]:.1f}x wall"
+    )
     print(f"peak Python memory of one update (tracemalloc): {peak / 1024:.0f} KiB")
 
 

@@ -107,11 +107,15 @@ def measure_displacement(library: str, vol: BenchVolume, strength: float | None 
 def setting_text(library: str) -> str:
     """The strength setting of ``library``'s elastic, for the report."""
     if library == "ours":
-        return (f"num_control_points={spec.ELASTIC_CONTROL_POINTS}, "
-                f"max_displacement={spec.ELASTIC_MAX_DISPLACEMENT_MM:g} mm (vector length)")
+        return (
+            f"num_control_points={spec.ELASTIC_CONTROL_POINTS}, "
+            f"max_displacement={spec.ELASTIC_MAX_DISPLACEMENT_MM:g} mm (vector length)"
+        )
     if library == "torchio":
-        return (f"num_control_points={spec.ELASTIC_CONTROL_POINTS}, "
-                f"max_displacement={TORCHIO_MAX_DISPLACEMENT_MM:g} mm (per component), locked_borders=2")
+        return (
+            f"num_control_points={spec.ELASTIC_CONTROL_POINTS}, "
+            f"max_displacement={TORCHIO_MAX_DISPLACEMENT_MM:g} mm (per component), locked_borders=2"
+        )
     return f"sigma={MONAI_SIGMA:g} voxels, magnitude={MONAI_MAGNITUDE:g}"
 
 
@@ -124,8 +128,10 @@ def main() -> None:
     for library, current in (("torchio", TORCHIO_MAX_DISPLACEMENT_MM), ("monai", MONAI_MAGNITUDE)):
         got = call_in_child(functools.partial(measure_displacement, library, vol, current))
         matched = current * ours["mean"] / got["mean"]
-        print(f"{library:9s} at {current:g}: mean {got['mean']:.2f}, max {got['max']:.2f} voxels "
-              f"-> use {matched:.3g} for a mean of {ours['mean']:.2f}")
+        print(
+            f"{library:9s} at {current:g}: mean {got['mean']:.2f}, max {got['max']:.2f} voxels "
+            f"-> use {matched:.3g} for a mean of {ours['mean']:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -93,8 +93,12 @@ def load_volumes(names: list[str]) -> dict[str, BenchVolume]:
     import tutorial_utils as tu
 
     mni = tu.load_sample("mni")
-    base = BenchVolume("mni", np.ascontiguousarray(mni.image, dtype=np.float32),
-                       np.ascontiguousarray(mni.label, dtype=np.uint8), np.asarray(mni.affine, dtype=np.float64))
+    base = BenchVolume(
+        "mni",
+        np.ascontiguousarray(mni.image, dtype=np.float32),
+        np.ascontiguousarray(mni.label, dtype=np.uint8),
+        np.asarray(mni.affine, dtype=np.float64),
+    )
     volumes = {}
     if "mni" in names:
         volumes["mni"] = base

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 import torch
-from monai.data import MetaTensor
 from monai import transforms as mt
+from monai.data import MetaTensor
 
 import elastic_match
 import operations as spec
@@ -33,7 +33,7 @@ def _tensor(array: np.ndarray, affine: np.ndarray) -> MetaTensor:
 
 def _image(vol: BenchVolume) -> Callable[[Callable[[Any], Any]], Callable[[], Any]]:
     data = _tensor(vol.image, vol.affine)
-    return lambda transform: (lambda: transform(data))
+    return lambda transform: lambda: transform(data)
 
 
 def _pair(vol: BenchVolume, transform: Callable[[Any], Any]) -> Callable[[], Any]:

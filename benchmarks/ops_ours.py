@@ -61,9 +61,7 @@ def random_affine(vol: BenchVolume) -> Callable[[], Any]:
     (fn,) = _need("random_affine")
     volume = _volume(vol)
     rng = np.random.default_rng(0)
-    params = dict(
-        degrees=spec.AFFINE_DEGREES, scale_range=spec.AFFINE_SCALES, shift_range=spec.AFFINE_SHIFT_MM
-    )
+    params = dict(degrees=spec.AFFINE_DEGREES, scale_range=spec.AFFINE_SCALES, translation_range=spec.AFFINE_SHIFT_MM)
     return lambda: fn(volume, **params, rng=rng).image
 
 
@@ -99,17 +97,17 @@ def percentile_clip(vol: BenchVolume) -> Callable[[], Any]:
 
 
 def zscore(vol: BenchVolume) -> Callable[[], Any]:
-    """``normalize_intensity(image, "zscore", mask="nonzero")``: mean and std of the nonzero
+    """``normalize_intensity(image, method="zscore", mask="nonzero")``: mean and std of the nonzero
     voxels; the voxels outside the mask are set to 0."""
     (fn,) = _need("normalize_intensity")
-    return lambda: fn(vol.image, "zscore", mask="nonzero")
+    return lambda: fn(vol.image, method="zscore", mask="nonzero")
 
 
 def minmax(vol: BenchVolume) -> Callable[[], Any]:
-    """``normalize_intensity(image, "minmax", mask=None)``: whole-image min and max to [0, 1],
+    """``normalize_intensity(image, method="minmax", mask=None)``: whole-image min and max to [0, 1],
     as the peers' defaults."""
     (fn,) = _need("normalize_intensity")
-    return lambda: fn(vol.image, "minmax", mask=None)
+    return lambda: fn(vol.image, method="minmax", mask=None)
 
 
 def elastic(vol: BenchVolume) -> Callable[[], Any]:
@@ -119,12 +117,14 @@ def elastic(vol: BenchVolume) -> Callable[[], Any]:
     (fn,) = _need("random_elastic")
     volume = _volume(vol)
     rng = np.random.default_rng(0)
-    return lambda: fn(
-        volume,
-        num_control_points=spec.ELASTIC_CONTROL_POINTS,
-        max_displacement=spec.ELASTIC_MAX_DISPLACEMENT_MM,
-        rng=rng,
-    ).image
+    return lambda: (
+        fn(
+            volume,
+            num_control_points=spec.ELASTIC_CONTROL_POINTS,
+            max_displacement=spec.ELASTIC_MAX_DISPLACEMENT_MM,
+            rng=rng,
+        ).image
+    )
 
 
 def viewer(vol: BenchVolume) -> Callable[[], Any]:

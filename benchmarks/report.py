@@ -75,10 +75,18 @@ def summary_rows(
             ratio = ours_s / peer.median_s if ours_s and peer else None  # type: ignore[operator]
             to_memcpy = ours_s / floor.median_s if ours_s and floor and floor.median_s else None
             memory = ours.peak_bytes / vol.nbytes if ours.peak_bytes is not None and not ours.error else None
-            rows.append({
-                "op": op, "volume": vol, "ours": ours, "peer": peer, "ratio": ratio,
-                "to_memcpy": to_memcpy, "memory": memory, "verdict": _verdict(op, ratio, memory),
-            })
+            rows.append(
+                {
+                    "op": op,
+                    "volume": vol,
+                    "ours": ours,
+                    "peer": peer,
+                    "ratio": ratio,
+                    "to_memcpy": to_memcpy,
+                    "memory": memory,
+                    "verdict": _verdict(op, ratio, memory),
+                }
+            )
     return rows
 
 
@@ -103,16 +111,31 @@ def markdown(
         f"{environment.get('machine', '')}; torch uses {environment.get('torch threads', '?')} threads "
         "(its default: all cores); ours uses all cores too.",
         "",
-        "Versions: " + ", ".join(
-            f"{k} {environment[k]}" for k in
-            ("python", "tutorial_utils", "numpy", "scipy", "torch", "torchio", "monai", "SimpleITK", "matplotlib")
+        "Versions: "
+        + ", ".join(
+            f"{k} {environment[k]}"
+            for k in (
+                "python",
+                "tutorial_utils",
+                "numpy",
+                "scipy",
+                "torch",
+                "torchio",
+                "monai",
+                "SimpleITK",
+                "matplotlib",
+            )
             if k in environment
-        ) + ".",
+        )
+        + ".",
         "",
-        "Volumes: " + "; ".join(
+        "Volumes: "
+        + "; ".join(
             f"`{v.name}` {'x'.join(map(str, v.shape))} float32 ({v.nbytes / MIB:.0f} MiB) + uint8 labels, "
-            + VOLUME_TEXT[v.name] for v in volumes
-        ) + ".",
+            + VOLUME_TEXT[v.name]
+            for v in volumes
+        )
+        + ".",
         "",
         "Method: each measurement runs in its own process forked from one that has loaded the libraries "
         "and volumes. A 48^3 crop is processed first (the warm-up: loads code and thread pools), then "
@@ -147,16 +170,17 @@ def markdown(
         if floor is not None:
             lines.append(f"| memcpy (floor) | {vol.name} | {_ms(floor.median_s)} | | | | 1.0 | | | |")
     missed = [r for r in rows if r["verdict"].startswith("**no**")]
-    lines += ["", f"Targets missed: {len(missed)} of {len(rows)} rows."
-              + ("" if not missed else " " + "; ".join(
-                  f"{r['op'].title} ({r['volume'].name})" for r in missed) + ".")]
+    lines += [
+        "",
+        f"Targets missed: {len(missed)} of {len(rows)} rows."
+        + ("" if not missed else " " + "; ".join(f"{r['op'].title} ({r['volume'].name})" for r in missed) + "."),
+    ]
 
     lines += [
         "",
         "## Peak memory and runs, every library",
         "",
-        "Peak MiB (x image size) / timed runs / output shape. A shape that differs from ours is marked "
-        "with `!`.",
+        "Peak MiB (x image size) / timed runs / output shape. A shape that differs from ours is marked with `!`.",
         "",
         "| operation | volume | ours | TorchIO | MONAI |",
         "|---|---|---|---|---|",
@@ -239,8 +263,9 @@ def chart(results: Results, volumes: Sequence[BenchVolume], floors: Mapping[str,
     import matplotlib.pyplot as plt
 
     ops = [op for op in OPERATIONS if any(("ours", op.key, v.name) in results for v in volumes)]
-    fig, axes = plt.subplots(1, len(volumes), figsize=(4.2 * len(volumes) + 1.6, 0.42 * len(ops) + 1.4),
-                             sharey=True, squeeze=False, dpi=90)
+    fig, axes = plt.subplots(
+        1, len(volumes), figsize=(4.2 * len(volumes) + 1.6, 0.42 * len(ops) + 1.4), sharey=True, squeeze=False, dpi=90
+    )
     height = 0.26
     y = np.arange(len(ops))
     for ax, vol in zip(axes[0], volumes):

@@ -32,13 +32,26 @@ MODULES = {"ours": "ops_ours", "torchio": "ops_torchio", "monai": "ops_monai"}
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--volumes", nargs="+", default=["mni", "256"], choices=["mni", "256"])
-    parser.add_argument("--ops", nargs="+", default=[op.key for op in operations.OPERATIONS],
-                        choices=[op.key for op in operations.OPERATIONS], metavar="OP")
+    parser.add_argument(
+        "--ops",
+        nargs="+",
+        default=[op.key for op in operations.OPERATIONS],
+        choices=[op.key for op in operations.OPERATIONS],
+        metavar="OP",
+    )
     parser.add_argument("--libraries", nargs="+", default=list(MODULES), choices=list(MODULES))
-    parser.add_argument("--target-seconds", type=float, default=1.5,
-                        help="time to spend on the timed calls of one measurement (default 1.5)")
-    parser.add_argument("--displacement-draws", type=int, default=1,
-                        help="draws per library for the elastic displacement check (0 skips it)")
+    parser.add_argument(
+        "--target-seconds",
+        type=float,
+        default=1.5,
+        help="time to spend on the timed calls of one measurement (default 1.5)",
+    )
+    parser.add_argument(
+        "--displacement-draws",
+        type=int,
+        default=1,
+        help="draws per library for the elastic displacement check (0 skips it)",
+    )
     parser.add_argument("--output-dir", type=Path, default=HERE)
     return parser.parse_args(argv)
 
@@ -68,8 +81,11 @@ def _displacement(draws: int, volume: harness.BenchVolume, libraries: list[str])
         try:
             stats = harness.call_in_child(functools.partial(elastic_match.measure_displacement, lib, volume))
             found[lib] = {**stats, "setting": elastic_match.setting_text(lib)}
-            print(f"  displacement {lib:8s} mean {stats['mean']:.2f} max {stats['max']:.2f} voxels "
-                  f"({time.perf_counter() - start:.0f} s)", flush=True)
+            print(
+                f"  displacement {lib:8s} mean {stats['mean']:.2f} max {stats['max']:.2f} voxels "
+                f"({time.perf_counter() - start:.0f} s)",
+                flush=True,
+            )
         except RuntimeError as exc:
             found[lib] = f"not measured: {exc}"
             print(f"  displacement {lib:8s} {exc}", flush=True)
@@ -109,8 +125,8 @@ def main(argv: list[str] | None = None) -> None:
 
     duration = time.perf_counter() - started
     header = {
-        "command": "python benchmarks/run_all.py" + ("" if argv is None and len(sys.argv) == 1
-                                                    else " " + shlex.join(argv if argv is not None else sys.argv[1:])),
+        "command": "python benchmarks/run_all.py"
+        + ("" if argv is None and len(sys.argv) == 1 else " " + shlex.join(argv if argv is not None else sys.argv[1:])),
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "duration": f"{duration / 60:.1f} min",
     }

@@ -115,6 +115,13 @@ def test_flip_is_its_own_inverse_and_matches_np_flip(shape, axes):
     np.testing.assert_array_equal(flip(flipped, axes), array)
 
 
+def test_flip_of_no_axes_is_a_copy():
+    array = np.arange(8).reshape(2, 2, 2)
+    out = flip(array, ())
+    np.testing.assert_array_equal(out, array)
+    assert not np.shares_memory(out, array)
+
+
 def test_integer_shift_is_an_exact_copy_with_the_fill():
     image = smooth_volume()
     moved = shift(image, (2, -3, 0), cval=-5.0)
@@ -283,11 +290,15 @@ def test_nan_image_is_refused():
         (lambda: affine_matrix((4, 4, 4), translation_units="cm"), ValueError, "translation_units"),
         (lambda: apply_affine(np.zeros((4, 4, 4)), np.eye(3)), ValueError, "matrix"),
         (lambda: apply_affine(np.zeros((4, 4, 4)), np.full((4, 4), np.nan)), ValueError, "matrix"),
-        (lambda: apply_affine(np.zeros((4, 4, 4), np.uint8), np.eye(4), order=0, cval=0.5), ValueError,
-         "cval"),
-        (lambda: flip(np.zeros((4, 4, 4)), 3), ValueError, "axis"),
-        (lambda: flip(np.zeros((4, 4, 4)), (0, -3)), ValueError, "axis"),
+        (lambda: apply_affine(np.zeros((4, 4, 4), np.uint8), np.eye(4), order=0, cval=0.5), ValueError, "cval"),
+        (lambda: flip(np.zeros((4, 4, 4)), 3), ValueError, "axes must be in"),
+        (lambda: flip(np.zeros((4, 4, 4)), (0, -3)), ValueError, "axes must not repeat"),
+        (lambda: flip(np.zeros((4, 4, 4)), 1.0), TypeError, "axes must be an int"),
+        (lambda: flip(np.zeros((4, 4, 4)), axis=0), TypeError, "axis"),
         (lambda: shift(np.zeros((4, 4, 4)), (1, 2)), ValueError, "offset"),
+        (lambda: shift(np.zeros((4, 4, 4)), 1, 0), TypeError, "positional"),
+        (lambda: rotate(np.zeros((4, 4, 4)), 10, (0, 1)), TypeError, "positional"),
+        (lambda: apply_affine(np.zeros((4, 4, 4)), np.eye(4), 0), TypeError, "positional"),
     ],
 )
 def test_other_bad_parameters_are_refused(call, error, match):

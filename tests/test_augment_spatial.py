@@ -6,15 +6,18 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from tutorial_utils import Volume, replay
-from tutorial_utils.spatial.affine_ops import affine_matrix, apply_affine
-from tutorial_utils.spatial.affine_transforms import (
+from tutorial_utils import (
+    TransformRecord,
+    Volume,
+    affine_matrix,
     affine_volume,
+    apply_affine,
     flip_volume,
     random_affine,
     random_flip,
     random_rotate,
     random_shift,
+    replay,
     rotate_volume,
     shift_volume,
 )
@@ -50,10 +53,10 @@ def smooth() -> Volume:
 
 
 RANDOM_TRANSFORMS = {
-    "flip": lambda v, rng, **kw: random_flip(v, probability=0.5, rng=rng),
+    "flip": lambda v, rng, **kw: random_flip(v, p=0.5, rng=rng),
     "rotate": lambda v, rng, **kw: random_rotate(v, degrees=30, rng=rng, **kw),
     "shift": lambda v, rng, **kw: random_shift(v, max_fraction=0.2, rng=rng),
-    "affine": lambda v, rng, **kw: random_affine(v, degrees=20, shift_range=4.0, rng=rng, **kw),
+    "affine": lambda v, rng, **kw: random_affine(v, degrees=20, translation_range=4.0, rng=rng, **kw),
 }
 
 
@@ -116,10 +119,10 @@ def test_inputs_are_never_modified_even_read_only(name, smooth):
 
 def test_identity_parameters_give_the_input_back(smooth):
     outputs = [
-        random_flip(smooth, probability=0.0, rng=0),
+        random_flip(smooth, p=0.0, rng=0),
         random_rotate(smooth, degrees=0.0, rng=0),
         random_shift(smooth, max_fraction=0.0, rng=0),
-        random_affine(smooth, degrees=0.0, scale_range=(1.0, 1.0), shift_range=0.0, rng=0),
+        random_affine(smooth, degrees=0.0, scale_range=0.0, translation_range=0.0, rng=0),
     ]
     for out in outputs:
         np.testing.assert_array_equal(out.image, smooth.image)
@@ -132,7 +135,7 @@ def test_identity_parameters_give_the_input_back(smooth):
 def test_random_flip_flips_image_and_label_on_the_same_recorded_axes(smooth):
     seen = set()
     for seed in range(30):
-        out = random_flip(smooth, probability=0.5, rng=seed)
+        out = random_flip(smooth, p=0.5, rng=seed)
         axes = out.history[-1].params["axes"]
         seen.add(axes)
         expected = np.flip(smooth.image, axes) if axes else smooth.image
@@ -192,12 +195,13 @@ def test_random_shift_moves_the_content_by_the_recorded_offset(smooth):
     np.testing.assert_allclose(moved, offset, atol=0.5)  # a little of the ball may leave the grid
 
 
-def test_random_affine_translation_is_in_mm(smooth):
-    out = random_affine(smooth, degrees=0, scale_range=(1, 1), shift_range=(0, 0, 4.0), rng=2)
+def test_random_affine_translation_is_in_mm():
+    volume = roomy_blob()
+    out = random_affine(volume, degrees=0, scale_range=(1, 1), translation_range=(-4.0, 4.0), cval=0.0, rng=2)
     translation = out.history[-1].params["translation"]
-    assert translation[:2] == (0.0, 0.0) and 0 < abs(translation[2]) <= 4.0
-    moved_vox = np.array(ndimage.center_of_mass(out.image)) - ndimage.center_of_mass(smooth.image)
-    np.testing.assert_allclose(moved_vox * SPACING, translation, atol=0.1)
+    assert all(0 < abs(t) <= 4.0 for t in translation) and len(set(translation)) == 3
+    moved_vox = np.array(ndimage.center_of_mass(out.image)) - ndimage.center_of_mass(volume.image)
+    np.testing.assert_allclose(moved_vox * volume.spacing, translation, atol=0.1)
 
 
 def roomy_blob() -> Volume:
@@ -223,7 +227,7 @@ def sequential(volume, rotation, scale, translation, axes_order=(0, 1, 2)):
 def test_composed_affine_equals_the_sequential_application(seed):
     volume = roomy_blob()
     out = random_affine(
-        volume, degrees=(20, 40), scale_range=(0.8, 1.25), isotropic=False, shift_range=3.0, order=3, rng=seed
+        volume, degrees=(20, 40), scale_range=(0.8, 1.25), isotropic=False, translation_range=3.0, order=3, rng=seed
     )
     drawn = out.history[-1].params
     steps = sequential(volume, drawn["rotation"], drawn["scale"], drawn["translation"])
@@ -237,15 +241,61 @@ def test_isotropic_false_draws_one_scale_per_axis(smooth):
     assert len(set(scale)) == 3 and all(0.9 <= s <= 1.1 for s in scale)
 
 
+def test_a_scale_range_number_is_symmetric_about_one(smooth):
+    scales = [random_affine(smooth, scale_range=0.05, rng=seed).history[-1].params["scale"] for seed in range(20)]
+    assert all(0.95 <= s <= 1.05 for s in scales) and min(scales) < 1.0 < max(scales)
+
+
+# --- records of direct calls ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "name", "params"),
+    [
+        (lambda v: flip_volume(v, 1), "flip", {"axes": 1}),
+        (lambda v: flip_volume(v, axes=()), "flip", {"axes": ()}),
+        (lambda v: rotate_volume(v, (0, 0, 30)), "rotate", {"rotation": (0, 0, 30), "order": 1, "cval": "min"}),
+        (lambda v: shift_volume(v, (1, 0, -2), cval=0.0), "shift", {"offset": (1, 0, -2), "order": 1, "cval": 0.0}),
+        (
+            lambda v: affine_volume(v, scale=1.1, order=0),
+            "affine",
+            {"rotation": (0.0, 0.0, 0.0), "scale": 1.1, "translation": 0.0, "order": 0, "cval": "min"},
+        ),
+    ],
+)
+def test_a_direct_call_adds_exactly_one_record_that_replays(call, name, params, smooth):
+    out = call(smooth)
+    assert [r.name for r in out.history] == [name]  # rotate_volume does not record a nested "affine"
+    assert dict(out.history[-1].params) == params
+    replayed = replay(smooth, out.history)
+    np.testing.assert_array_equal(replayed.image, out.image)
+    np.testing.assert_array_equal(replayed.label, out.label)
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "error", "match"),
+    [
+        ("flip", {"axes": (0, 0)}, ValueError, "axes must not repeat"),
+        ("rotate", {"rotation": 30.0, "order": 1, "cval": "min"}, TypeError, "rotation must be 3 angles"),
+        ("shift", {"offset": (1, 0, 0), "order": 1, "cval": "median"}, ValueError, "cval"),
+        ("affine", {"scale": -1.0}, ValueError, "scale"),
+    ],
+)
+def test_replay_checks_each_recorded_parameter(name, params, error, match, smooth):
+    with pytest.raises(error, match=rf"record 0 \('{name}'\): {match}"):
+        replay(smooth, [TransformRecord(name, params)])
+
+
 # --- errors ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda v: random_flip(v, probability=1.5), ValueError, "probability"),
-        (lambda v: random_flip(v, probability=(0.5, 0.5)), ValueError, "probability"),
-        (lambda v: random_flip(v, probability="half"), TypeError, "probability"),
+        (lambda v: random_flip(v, p=1.5), ValueError, r"p must be in \[0, 1\]"),
+        (lambda v: random_flip(v, p=(0.5, 0.5)), ValueError, "p must have one entry per axis"),
+        (lambda v: random_flip(v, p="half"), TypeError, "p must be"),
+        (lambda v: random_flip(v, probability=0.5), TypeError, "probability"),
         (lambda v: random_rotate(v, degrees=(10, -10)), ValueError, "degrees"),
         (lambda v: random_rotate(v, degrees=-5), ValueError, "degrees"),
         (lambda v: random_rotate(v, degrees=float("nan")), ValueError, "degrees"),
@@ -255,10 +305,15 @@ def test_isotropic_false_draws_one_scale_per_axis(smooth):
         (lambda v: random_rotate(v, axes=(0, 5)), ValueError, "axes"),
         (lambda v: random_rotate(v, order=9), ValueError, "order"),
         (lambda v: random_rotate(v, cval="median"), ValueError, "cval"),
-        (lambda v: random_affine(v, scale_range=(0.0, 1.0)), ValueError, "scale_range"),
-        (lambda v: random_affine(v, scale_range=1.1), TypeError, "scale_range"),
-        (lambda v: random_affine(v, shift_range=-1), ValueError, "shift_range"),
+        (lambda v: random_affine(v, scale_range=(0.0, 1.0)), ValueError, "scale_range must hold factors > 0"),
+        (lambda v: random_affine(v, scale_range=1.1), ValueError, "scale_range must hold factors > 0"),
+        (lambda v: random_affine(v, scale_range=(1.2, 0.8)), ValueError, "scale_range must have low <= high"),
+        (lambda v: random_affine(v, scale_range=(0.9, 1.0, 1.1)), TypeError, "scale_range"),
+        (lambda v: random_affine(v, translation_range=-1), ValueError, "translation_range"),
+        (lambda v: random_affine(v, translation_range=(1, 2, 3)), TypeError, "translation_range"),
+        (lambda v: random_affine(v, shift_range=5.0), TypeError, "shift_range"),
         (lambda v: random_affine(v, isotropic="yes"), TypeError, "isotropic"),
+        (lambda v: random_affine(v, order=-1), ValueError, "order"),
         (lambda v: random_shift(v, max_fraction=2.0), ValueError, "max_fraction"),
         (lambda v: random_shift(v, rng=-1), ValueError, "rng"),
     ],

@@ -23,7 +23,7 @@ from tutorial_utils import (
     random_crop_start,
     show_slices,
 )
-from tutorial_utils.crop.ops import crop_or_pad_plan
+from tutorial_utils.crop.pad_ops import crop_or_pad_plan
 from tutorial_utils.naive.crop import crop_3d_volume, find_random_crop_dim, random_crop_3d
 
 axis_len = st.integers(1, 9)
@@ -131,7 +131,7 @@ def test_random_crop_start_refuses_a_crop_larger_than_the_shape():
 def test_center_crop_then_pad_back_restores_the_cropped_region(case):
     shape, _, size = case
     a = _coded(shape) + 1
-    back = pad_to_shape(center_crop(a, size), shape, value=0)
+    back = pad_to_shape(center_crop(a, size), shape, cval=0)
     kept = back != 0
     assert kept.sum() == np.prod(size)
     np.testing.assert_array_equal(back[kept], a[kept])
@@ -154,9 +154,9 @@ def test_pad_to_shape_modes_match_numpy_pad(mode):
 def test_pad_to_shape_constant_value_and_min():
     a = np.full((2, 2, 2), 5, dtype=np.int16)
     a[0, 0, 0] = -1000
-    out = pad_to_shape(a, (4, 2, 2), value=7)
+    out = pad_to_shape(a, (4, 2, 2), cval=7)
     assert out.dtype == np.int16 and (out[0] == 7).all() and (out[3] == 7).all()
-    assert (pad_to_shape(a, (4, 2, 2), value="min")[0] == -1000).all()
+    assert (pad_to_shape(a, (4, 2, 2), cval="min")[0] == -1000).all()
 
 
 @pytest.mark.parametrize(
@@ -164,10 +164,11 @@ def test_pad_to_shape_constant_value_and_min():
     [
         ({"shape": (4, 3, 4)}, ValueError, r"smaller than shape \(4, 4, 4\) on axis 1"),
         ({"shape": 6, "mode": "wrap"}, ValueError, "mode must be one of"),
-        ({"shape": 6, "value": 300}, ValueError, r"value must be an integer in \[0, 255\]"),
-        ({"shape": 6, "value": 1.5}, ValueError, "value must be an integer"),
-        ({"shape": 6, "value": "max"}, ValueError, 'value must be a number or "min"'),
-        ({"shape": 6, "value": None}, TypeError, 'value must be a number or "min"'),
+        ({"shape": 6, "cval": 300}, ValueError, r"cval must be an integer in \[0, 255\]"),
+        ({"shape": 6, "cval": 1.5}, ValueError, "cval must be an integer"),
+        ({"shape": 6, "cval": "max"}, ValueError, 'cval must be a number or "min"'),
+        ({"shape": 6, "cval": None}, TypeError, 'cval must be a number or "min"'),
+        ({"shape": 6, "mode": None}, ValueError, "mode must be one of"),
     ],
 )
 def test_pad_to_shape_errors(kwargs, error, match):
@@ -176,8 +177,15 @@ def test_pad_to_shape_errors(kwargs, error, match):
 
 
 def test_pad_to_shape_rejects_nan_fill():
-    with pytest.raises(ValueError, match="value must be finite"):
-        pad_to_shape(np.zeros((2, 2, 2), np.float32), 4, value=float("nan"))
+    with pytest.raises(ValueError, match="cval must be finite"):
+        pad_to_shape(np.zeros((2, 2, 2), np.float32), 4, cval=float("nan"))
+
+
+def test_pad_options_are_keyword_only():
+    with pytest.raises(TypeError, match="positional"):
+        pad_to_shape(np.zeros((2, 2, 2)), 4, "edge")
+    with pytest.raises(TypeError, match="positional"):
+        crop_or_pad(np.zeros((2, 2, 2)), 4, "constant", 0)
 
 
 # --- crop_or_pad ------------------------------------------------------------------
@@ -188,7 +196,7 @@ def test_crop_or_pad_gives_the_shape_for_every_combination(change):
     shape = (7, 8, 6)
     target = tuple(n + c for n, c in zip(shape, change))
     a = _coded(shape) + 1
-    out = crop_or_pad(a, target, value=0)
+    out = crop_or_pad(a, target, cval=0)
     assert out.shape == target
     # Every kept voxel sits where the centred plan puts it: input = output + offset.
     start, _, before, _ = crop_or_pad_plan(shape, target)
@@ -203,7 +211,7 @@ def test_crop_or_pad_gives_the_shape_for_every_combination(change):
 @given(shapes, shapes)
 def test_crop_or_pad_round_trip_keeps_the_common_region(shape, target):
     a = _coded(shape) + 1
-    back = crop_or_pad(crop_or_pad(a, target, value=0), shape, value=0)
+    back = crop_or_pad(crop_or_pad(a, target, cval=0), shape, cval=0)
     kept = back != 0
     assert kept.sum() == np.prod([min(n, t) for n, t in zip(shape, target)])
     np.testing.assert_array_equal(back[kept], a[kept])
@@ -314,8 +322,11 @@ def test_crop_box_annotator_follows_transform_explorer_sliders():
         return crop(v, (i, 0, 0), (size, 12, 12))
 
     explorer = TransformExplorer(
-        volume, crop_at, annotate=crop_box_annotator(lambda v: ((v["i"], 0, 0), (v["size"], 12, 12))),
-        i=(0, 6, 1, 2), size=(2, 6, 1, 4),
+        volume,
+        crop_at,
+        annotate=crop_box_annotator(lambda v: ((v["i"], 0, 0), (v["size"], 12, 12))),
+        i=(0, 6, 1, 2),
+        size=(2, 6, 1, 4),
     )
     assert [r.get_xy()[0] for r in _rectangles(explorer.figure)] == [-0.5, 1.5, 1.5]
     explorer.set(i=5)

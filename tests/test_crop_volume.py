@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutorial_utils import (
+    TransformRecord,
     Volume,
     center_crop_volume,
     crop_or_pad_volume,
@@ -75,7 +76,7 @@ def test_crop_volume_preserves_world_coordinates(box):
 
 
 def test_crop_volume_records_itself_keeps_history_dtypes_and_input():
-    vol = _volume().with_record("flip", axis=0)
+    vol = _volume().replace(history=(TransformRecord("flip", {"axes": (0,)}),))
     before = vol.image.copy()
     out = crop_volume(vol, (1, 2, 3), (4, 4, 4))
     assert out.history[:-1] == vol.history
@@ -86,7 +87,7 @@ def test_crop_volume_records_itself_keeps_history_dtypes_and_input():
 
 def test_pad_volume_preserves_world_coordinates_and_pads_label_with_zero():
     vol = _volume()
-    out = pad_volume(vol, (12, 10, 10), value=0)
+    out = pad_volume(vol, (12, 10, 10), cval=0)
     assert out.shape == (12, 10, 10)
     _assert_world_preserved(vol, out)
     assert (out.label[out.image == 0] == 0).all()
@@ -111,7 +112,7 @@ def test_pad_volume_edge_mode_pads_the_label_with_background():
 def test_crop_or_pad_volume_shape_and_world_coordinates(change):
     vol = _volume()
     target = tuple(n + c for n, c in zip(vol.shape, change))
-    out = crop_or_pad_volume(vol, target, value=0)
+    out = crop_or_pad_volume(vol, target, cval=0)
     assert out.shape == target
     _assert_world_preserved(vol, out)
 
@@ -138,7 +139,7 @@ def test_volume_crop_refuses_a_crop_larger_than_the_volume():
         (lambda v: center_crop_volume(v, 5), "center_crop"),
         (lambda v: pad_volume(v, (12, 11, 9)), "pad"),
         (lambda v: pad_volume(v, (12, 11, 9), mode="reflect"), "pad"),
-        (lambda v: crop_or_pad_volume(v, (6, 14, 7), value=-3.0), "crop_or_pad"),
+        (lambda v: crop_or_pad_volume(v, (6, 14, 7), cval=-3.0), "crop_or_pad"),
     ],
 )
 def test_deterministic_crop_and_pad_steps_record_plain_params_and_replay_exactly(step, name):
@@ -146,7 +147,7 @@ def test_deterministic_crop_and_pad_steps_record_plain_params_and_replay_exactly
     out = step(random_crop(vol, (8, 9, 6), rng=2))
     assert [r.name for r in out.history] == ["crop", name]
     for value in out.history[-1].params.values():
-        assert isinstance(value, (str, float, tuple)) and not isinstance(value, np.generic)
+        assert isinstance(value, (str, int, float, tuple)) and not isinstance(value, np.generic)
     replayed = replay(vol, out.history)
     np.testing.assert_array_equal(replayed.image, out.image)
     np.testing.assert_array_equal(replayed.label, out.label)
@@ -156,6 +157,42 @@ def test_deterministic_crop_and_pad_steps_record_plain_params_and_replay_exactly
 def test_crop_functions_refuse_a_plain_array():
     with pytest.raises(TypeError, match="volume must be a Volume"):
         crop_volume(np.zeros((4, 4, 4)), 0, 2)
+    with pytest.raises(TypeError, match="volume must be a Volume"):
+        random_crop(np.zeros((4, 4, 4)), 2, rng=0)
+
+
+@pytest.mark.parametrize(
+    ("step", "error", "match"),
+    [
+        (lambda v: pad_volume(v, 12, cval="max"), ValueError, 'cval must be a number or "min"'),
+        (lambda v: pad_volume(v, 12, cval=None), TypeError, 'cval must be a number or "min"'),
+        (lambda v: pad_volume(v, 12, mode="wrap"), ValueError, "mode must be one of"),
+        (lambda v: pad_volume(v, 4), ValueError, r"target \(4, 4, 4\) is smaller than shape"),
+        (lambda v: crop_or_pad_volume(v, 8, cval=float("inf")), ValueError, "cval must be finite"),
+        (lambda v: crop_or_pad_volume(v, 8, "edge"), TypeError, "positional"),
+        (lambda v: center_crop_volume(v, 20), ValueError, "axis 0 has 9 voxels but the crop needs 20"),
+        (lambda v: crop_volume(v, (0, 0, -1), 2), ValueError, "start must be >= 0"),
+    ],
+)
+def test_crop_and_pad_steps_name_the_bad_parameter(step, error, match):
+    with pytest.raises(error, match=match):
+        step(_volume())
+
+
+def test_crop_and_pad_records_are_checked_on_replay():
+    vol = _volume()
+    record = pad_volume(vol, 12).history[-1]
+    tampered = TransformRecord("pad", {**record.params, "cval": "max"})
+    with pytest.raises(ValueError, match=r"record 0 \('pad'\).*cval must be a number"):
+        replay(vol, [tampered])
+
+
+def test_pad_cval_min_is_resolved_again_on_replay():
+    ct = Volume(np.full((4, 4, 2), 40.0), np.eye(4))
+    out = crop_or_pad_volume(ct, (2, 4, 4))
+    assert out.history[-1].params == {"shape": (2, 4, 4), "mode": "constant", "cval": "min"}
+    darker = ct.replace(image=ct.image - 1000.0)
+    assert float(replay(darker, out.history).image[0, 0, 0]) == -960.0
 
 
 # --- random_crop --------------------------------------------------------------------
@@ -175,7 +212,7 @@ def test_foreground_crop_contains_foreground(data):
     voxel = tuple(data.draw(st.integers(0, n - 1)) for n in shape)
     size = tuple(data.draw(st.integers(1, n)) for n in shape)
     vol = _sparse_volume(shape, [voxel])
-    patch = random_crop(vol, size, foreground_probability=1.0, rng=data.draw(st.integers(0, 1000)))
+    patch = random_crop(vol, size, foreground_p=1.0, rng=data.draw(st.integers(0, 1000)))
     assert patch.shape == size
     assert patch.label.sum() == 1
 
@@ -184,8 +221,7 @@ def test_foreground_voxels_are_drawn_uniformly():
     voxels = [(0, 0, 0), (3, 5, 1), (7, 2, 4)]
     vol = _sparse_volume((8, 6, 5), voxels)
     rng = np.random.default_rng(0)
-    starts = [random_crop(vol, 1, foreground_probability=1.0, rng=rng).history[-1].params["start"]
-              for _ in range(900)]
+    starts = [random_crop(vol, 1, foreground_p=1.0, rng=rng).history[-1].params["start"] for _ in range(900)]
     counts = {v: starts.count(v) for v in voxels}
     assert sum(counts.values()) == 900
     assert min(counts.values()) > 240
@@ -196,7 +232,7 @@ def test_foreground_labels_select_the_class():
     label = vol.label.copy()
     label[10:, :, :] = 1
     vol = vol.replace(label=label)
-    patches = [random_crop(vol, 4, foreground_probability=1.0, foreground_labels=[3], rng=s) for s in range(20)]
+    patches = [random_crop(vol, 4, foreground_p=1.0, foreground_labels=[3], rng=s) for s in range(20)]
     assert all((p.label == 3).any() for p in patches)
 
 
@@ -207,10 +243,10 @@ def test_random_crop_without_foreground_is_uniform_over_every_start():
     assert set(starts[:, 0]) == {0, 1, 2, 3} and set(starts[:, 1]) == {0}
 
 
-def test_foreground_probability_sets_the_share_of_foreground_patches():
+def test_foreground_p_sets_the_share_of_foreground_patches():
     vol = _sparse_volume((40, 40, 40), [(20, 20, 20)])
     rng = np.random.default_rng(0)
-    hits = [random_crop(vol, 4, foreground_probability=0.5, rng=rng).label.any() for _ in range(400)]
+    hits = [random_crop(vol, 4, foreground_p=0.5, rng=rng).label.any() for _ in range(400)]
     assert 0.4 < np.mean(hits) < 0.6  # uniform patches almost never hit the voxel
 
 
@@ -231,13 +267,14 @@ def test_random_crop_is_seeded_recorded_and_replayable():
 
 def test_random_crop_without_label_falls_back_to_uniform():
     vol = _volume(label=False)
-    assert random_crop(vol, 3, foreground_probability=1.0, rng=0).shape == (3, 3, 3)
+    assert random_crop(vol, 3, foreground_p=1.0, rng=0).shape == (3, 3, 3)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"foreground_probability": 1.5}, ValueError, "foreground_probability must be in"),
+        ({"foreground_p": 1.5}, ValueError, "foreground_p must be in"),
+        ({"foreground_p": "often"}, TypeError, "foreground_p must be a number"),
         ({"foreground_labels": []}, ValueError, "foreground_labels must hold"),
         ({"foreground_labels": [1.5]}, ValueError, "foreground_labels must hold"),
         ({"foreground_labels": 3}, TypeError, "foreground_labels must be None or a sequence"),

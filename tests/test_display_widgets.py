@@ -12,7 +12,7 @@ from PIL import Image
 
 from tutorial_utils import SliceViewer, TransformExplorer, Volume
 from tutorial_utils.display._panels import colormap_table
-from tutorial_utils.display.slicing import composite, overlay_table
+from tutorial_utils.display.overlay import composite, overlay_table
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 AFFINE = np.diag([2.0, 2.0, 3.0, 1.0])
@@ -42,8 +42,9 @@ def test_moving_a_plane_slider_shows_that_slice(volume):
     assert viewer.indices == (6, 5, 6)
     np.testing.assert_array_equal(viewer.slices()[2], volume.image[:, :, 6].T)
     low, high = viewer.window.value
-    expected = composite(volume.image[:, :, 6].T, volume.label[:, :, 6].T, low, high,
-                         overlay_table(colormap_table("gray"), 0.4))
+    expected = composite(
+        volume.image[:, :, 6].T, volume.label[:, :, 6].T, low, high, overlay_table(colormap_table("gray"), 0.4)
+    )
     np.testing.assert_array_equal(viewer.displayed()[2], expected)
     assert viewer.png != before
 
@@ -83,8 +84,7 @@ def test_window_and_overlay_controls(volume):
     viewer.window.value = (40.0, 60.0)
     axial = viewer.slices()[2]
     plain = overlay_table(colormap_table("gray"), 0.4)
-    np.testing.assert_array_equal(viewer.displayed()[2],
-                                  composite(axial, volume.label[:, :, 4].T, 40.0, 60.0, plain))
+    np.testing.assert_array_equal(viewer.displayed()[2], composite(axial, volume.label[:, :, 4].T, 40.0, 60.0, plain))
     viewer.show_labels.value = False
     np.testing.assert_array_equal(viewer.displayed()[2], composite(axial, None, 40.0, 60.0, plain))
     viewer.show_labels.value = True
@@ -285,7 +285,7 @@ def test_a_failing_annotate_is_reported_in_the_status_line(volume):
 
 def test_histogram_counts_every_voxel(volume):
     explorer = TransformExplorer(volume, scale, histogram=True, gain=(1.0, 3.0, 1.0))
-    values, edges, _ = explorer._stairs["after"].get_data()
+    values, edges, _ = explorer._histogram.stairs["after"].get_data()
     assert values.sum() == pytest.approx(volume.image.size, abs=5)  # empty bins are drawn at 0.8
     assert edges[-1] == pytest.approx(float(explorer.after.image.max()))
 

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from scipy import ndimage
 
 import tutorial_utils as tu
+from tutorial_utils import _threads
+from tutorial_utils.display.elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
 from tutorial_utils.elastic import stats as elastic_stats
 from tutorial_utils.elastic.field import bspline_field, draw_control_displacements
-from tutorial_utils.display.elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
 from tutorial_utils.naive.elastic import blog_displacement_field, elastic_transform_3d
 
 
@@ -63,8 +64,11 @@ def test_field_never_exceeds_max_displacement_and_is_zero_on_the_faces(
     shape, num_control_points, max_displacement, spacing, seed
 ):
     field = tu.random_displacement_field(
-        shape, num_control_points=num_control_points, max_displacement=max_displacement,
-        spacing=spacing, rng=seed,
+        shape,
+        num_control_points=num_control_points,
+        max_displacement=max_displacement,
+        spacing=spacing,
+        rng=seed,
     )
     assert field.shape == (3, *shape) and field.dtype == np.float32
     assert lengths(field, spacing).max() <= max_displacement * (1 + 1e-5) + 1e-6
@@ -127,11 +131,15 @@ def test_coarse_gaussian_field_has_the_strength_of_full_resolution_smoothing():
     expected = alpha * np.sqrt(1 / 3) / (2 * np.sqrt(np.pi) * sigma) ** 1.5
     centre = (slice(None), slice(22, 42), slice(22, 42), slice(22, 42))
     variance = np.mean(
-        [np.mean(tu.gaussian_displacement_field((64, 64, 64), alpha, sigma, rng=seed)[centre] ** 2) for seed in range(24)]
+        [
+            np.mean(tu.gaussian_displacement_field((64, 64, 64), alpha, sigma, rng=seed)[centre] ** 2)
+            for seed in range(24)
+        ]
     )
     assert np.sqrt(variance) == pytest.approx(expected, rel=0.1)
-    reference = np.mean([np.mean(blog_displacement_field((64, 64, 64), alpha, sigma, rng=seed)[centre] ** 2)
-                         for seed in range(3)])
+    reference = np.mean(
+        [np.mean(blog_displacement_field((64, 64, 64), alpha, sigma, rng=seed)[centre] ** 2) for seed in range(3)]
+    )
     assert np.sqrt(reference) == pytest.approx(expected, rel=0.25)
 
 
@@ -229,8 +237,9 @@ def test_random_elastic_keeps_grid_and_dtypes_and_adds_no_label_values(cube):
 def test_random_elastic_moves_image_and_label_with_the_same_field(cube):
     out = tu.random_elastic(cube, max_displacement=10.0, rng=3)
     params = out.history[-1].params
-    field = bspline_field(cube.shape, params["num_control_points"], params["max_displacement"],
-                          cube.spacing, params["seed"]).dense()
+    field = bspline_field(
+        cube.shape, params["num_control_points"], params["max_displacement"], cube.spacing, params["seed"]
+    ).dense()
     assert np.array_equal(tu.warp(cube.label.astype(np.int16), field, order=0), out.label)
     np.testing.assert_allclose(out.image, scipy_warp(cube.image, field, 1), atol=1e-4)
 
@@ -246,25 +255,76 @@ def test_random_elastic_same_seed_same_output_and_replay(cube):
     assert not np.array_equal(tu.random_elastic(cube, max_displacement=8.0, rng=12).image, a.image)
 
 
-def test_random_elastic_records_the_draw_and_the_field_statistics(cube):
+def test_random_elastic_records_the_draw_in_params_and_the_field_statistics_in_measured(cube):
     out = tu.random_elastic(cube, num_control_points=6, max_displacement=9.0, rng=4)
     record = out.history[-1]
     assert record.name == "elastic"
-    params = record.params
-    assert all(isinstance(v, (int, float)) for v in params.values())
-    field = bspline_field(cube.shape, 6, 9.0, cube.spacing, params["seed"]).dense()
+    assert list(record.params) == ["seed", "num_control_points", "max_displacement"]
+    assert isinstance(record.params["seed"], int) and record.params["num_control_points"] == 6
+    measured = record.measured
+    assert all(isinstance(v, float) for v in measured.values())
+    field = bspline_field(cube.shape, 6, 9.0, cube.spacing, record.params["seed"]).dense()
     stats = tu.displacement_stats(field, cube.spacing)
-    assert params["field_mean_mm"] == pytest.approx(stats["mean_displacement_mm"], rel=1e-3)
-    assert params["field_max_mm"] == pytest.approx(stats["max_displacement_mm"], rel=1e-3)
-    assert params["field_min_jacobian"] == pytest.approx(stats["min_jacobian"], rel=1e-3)
-    assert params["field_folding_fraction"] == stats["folding_fraction"] == 0.0
-    assert 0 < params["field_max_mm"] <= 9.0
+    assert measured["field_mean_mm"] == pytest.approx(stats["mean_displacement_mm"], rel=1e-3)
+    assert measured["field_max_mm"] == pytest.approx(stats["max_displacement_mm"], rel=1e-3)
+    assert measured["field_min_jacobian"] == pytest.approx(stats["min_jacobian"], rel=1e-3)
+    assert measured["field_folding_fraction"] == stats["folding_fraction"] == 0.0
+    assert 0 < measured["field_max_mm"] <= 9.0
 
 
-def test_random_elastic_warns_when_the_field_folds(cube):
-    with pytest.warns(tu.FoldingWarning, match="folds"):
+def test_random_elastic_warns_when_the_field_folds_at_the_callers_line(cube):
+    with pytest.warns(tu.FoldingWarning, match="folds") as caught:
         out = tu.random_elastic(cube, num_control_points=12, max_displacement=40.0, rng=0)
-    assert out.history[-1].params["field_folding_fraction"] > 0
+    assert out.history[-1].measured["field_folding_fraction"] > 0
+    assert all(w.filename == __file__ for w in caught)
+
+
+def test_elastic_volume_is_the_recorded_step_of_random_elastic(cube):
+    drawn = tu.random_elastic(cube, num_control_points=5, max_displacement=6.0, rng=7)
+    direct = tu.elastic_volume(cube, **drawn.history[-1].params)
+    assert np.array_equal(direct.image, drawn.image) and np.array_equal(direct.label, drawn.label)
+    assert direct.history == drawn.history
+    assert tu.elastic_volume(cube, seed=5).history[-1].params == {
+        "seed": 5,
+        "num_control_points": 7,
+        "max_displacement": 8.0,
+    }
+
+
+def test_elastic_volume_moves_a_second_scan_on_the_same_grid_the_same_way(cube):
+    other = cube.replace(image=cube.image * 2.0 + 1.0)
+    a = tu.elastic_volume(cube, seed=3, max_displacement=6.0)
+    b = tu.elastic_volume(other, seed=3, max_displacement=6.0)
+    assert np.array_equal(a.label, b.label)
+    np.testing.assert_allclose(b.image, a.image * 2.0 + 1.0, rtol=1e-5, atol=1e-4)
+
+
+def test_measurements_survive_json_and_replay_ignores_them(cube):
+    out = tu.random_elastic(cube, max_displacement=5.0, rng=2)
+    records = tu.records_from_json(tu.records_to_json(out.history))
+    assert records == out.history
+    assert np.array_equal(tu.replay(cube, records).image, out.image)
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"seed": 0, "num_control_points": 2, "max_displacement": 8.0}, ValueError, "num_control_points"),
+        ({"seed": 0, "num_control_points": 5.0, "max_displacement": 8.0}, TypeError, "num_control_points"),
+        ({"seed": 0, "num_control_points": 7, "max_displacement": -1.0}, ValueError, "max_displacement"),
+        ({"seed": 0, "num_control_points": 7, "max_displacement": float("inf")}, ValueError, "max_displacement"),
+        ({"seed": 0, "num_control_points": 7, "max_displacement": "8"}, TypeError, "max_displacement"),
+        ({"seed": -1, "num_control_points": 7, "max_displacement": 8.0}, ValueError, "seed"),
+        ({"seed": 1.5, "num_control_points": 7, "max_displacement": 8.0}, TypeError, "seed"),
+        ({"seed": True, "num_control_points": 7, "max_displacement": 8.0}, TypeError, "seed"),
+        ({"seed": 0, "num_control_points": 7, "max_displacement": 8.0, "field_max_mm": 1.0}, TypeError, "field_max_mm"),
+    ],
+)
+def test_tampered_elastic_record_raises_on_replay_as_a_direct_call_does(cube, params, error, match):
+    with pytest.raises(error, match=match):
+        tu.replay(cube, [tu.TransformRecord("elastic", params)])
+    with pytest.raises(error, match=match):
+        tu.elastic_volume(cube, **params)
 
 
 def test_random_elastic_works_without_a_label():
@@ -282,18 +342,26 @@ def test_multithreaded_chunks_give_the_single_threaded_result():
         np.multiply(data[start:stop], 2.0, out=buffer)
         return float(buffer.sum())
 
-    threaded = elastic_stats.run_chunks(bounds, work, data.size, threads=2)
-    assert len(bounds) > 2 and threaded == elastic_stats.run_chunks(bounds, work, data.size, threads=1)
+    def run(threads):
+        return _threads.run_chunks(bounds, work, data.size, make_state=elastic_stats.Scratch, threads=threads)
+
+    assert len(bounds) > 2 and run(2) == run(1)
 
 
 def test_large_volume_uses_threads_and_matches_scipy():
     label = np.zeros((96, 90, 70), np.uint8)
     label[20:70, 15:75, 10:60] = 2
     vol = tu.Volume(label * 10.0, np.eye(4), label)
-    out = tu.random_elastic(vol, max_displacement=8.0, rng=1)
-    params = out.history[-1].params
+    threaded = tu.random_elastic(vol, max_displacement=8.0, rng=1)
+    params = threaded.history[-1].params
     field = bspline_field(vol.shape, 7, 8.0, vol.spacing, params["seed"]).dense()
-    assert np.array_equal(out.label, scipy_warp(vol.label, field, 0))
+    assert np.array_equal(threaded.label, scipy_warp(vol.label, field, 0))
+    tu.set_num_threads(1)
+    try:
+        single = tu.random_elastic(vol, max_displacement=8.0, rng=1)
+    finally:
+        tu.set_num_threads(None)
+    assert np.array_equal(single.image, threaded.image) and single.history == threaded.history
 
 
 # ----------------------------------------------------------------- statistics
@@ -379,6 +447,8 @@ def test_stats_do_not_warn_for_a_smooth_field():
         (lambda: tu.warp(np.zeros((4, 4, 4), np.uint8), np.zeros((3, 4, 4, 4)), order=0, cval=0.5), ValueError, "cval"),
         (lambda: tu.warp(np.full((4, 4, 4), np.nan), np.zeros((3, 4, 4, 4))), ValueError, "NaN"),
         (lambda: tu.random_elastic(np.zeros((4, 4, 4))), TypeError, "volume"),
+        (lambda: tu.elastic_volume(np.zeros((4, 4, 4)), seed=0), TypeError, "volume"),
+        (lambda: tu.warp(np.zeros((4, 4, 4)), np.zeros((3, 4, 4, 4)), 1), TypeError, "positional"),
         (lambda: tu.elastic_transform(np.zeros((8, 8, 8)), num_control_points=2), ValueError, "num_control_points"),
         (lambda: tu.displacement_stats(np.zeros((3, 4, 4))), ValueError, "field"),
         (lambda: tu.displacement_stats([[0.0]]), TypeError, "field"),

@@ -28,6 +28,7 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 # --- no mutation, read-only input ----------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "call",
     [
@@ -36,8 +37,8 @@ def _readonly(a: np.ndarray) -> np.ndarray:
         lambda a: tu.percentile_clip(a, 1, 99, mask="nonzero"),
         lambda a: tu.window(a, 40, 80),
         lambda a: tu.normalize_intensity(a),
-        lambda a: tu.normalize_intensity(a, "minmax", None),
-        lambda a: tu.normalize_intensity(a, "zscore", a > 50, outside="normalize"),
+        lambda a: tu.normalize_intensity(a, method="minmax", mask=None),
+        lambda a: tu.normalize_intensity(a, method="zscore", mask=a > 50, outside="normalize"),
     ],
 )
 def test_read_only_input_is_not_modified(call):
@@ -50,6 +51,7 @@ def test_read_only_input_is_not_modified(call):
 
 
 # --- clip_range and percentile_clip --------------------------------------------------------
+
 
 def test_clip_range_matches_np_clip_on_int16_without_wraparound():
     hu = np.array([-32768, -1000, 0, 40, 3000, 32767], np.int16).reshape(1, 2, 3)
@@ -85,7 +87,7 @@ def test_percentile_clip_mask_computes_percentiles_and_clips_inside_mask_only():
     np.testing.assert_array_equal(out[mask], np.clip(a[mask], lo, hi))
     np.testing.assert_array_equal(out[~mask], 0.0)  # the zero background stays 0
     np.testing.assert_array_equal(tu.percentile_clip(a, 5, 95, mask="nonzero"), out)
-    everywhere = tu.clip_range(a, *tu.percentile_bounds(a, 5, 95, mask))
+    everywhere = tu.clip_range(a, *tu.percentile_bounds(a, 5, 95, mask=mask))
     assert everywhere[~mask].min() == np.float32(lo)  # the documented alternative
 
 
@@ -126,7 +128,7 @@ def test_percentile_clip_refuses_integer_mask_with_a_hint():
         lambda a: tu.percentile_clip(a, 1, 99),
         lambda a: tu.window(a, 40, 80),
         lambda a: tu.normalize_intensity(a),
-        lambda a: tu.normalize_intensity(a, "minmax"),
+        lambda a: tu.normalize_intensity(a, method="minmax"),
     ],
 )
 def test_non_finite_input_raises(call, bad):
@@ -150,6 +152,7 @@ def test_clip_range_errors():
 
 
 # --- window --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(tu.CT_WINDOWS))
 def test_window_is_0_and_1_at_the_ends_and_half_at_level(name):
@@ -190,11 +193,28 @@ def test_window_on_phantom_separates_lung_from_soft_tissue():
 
 @pytest.mark.parametrize("width", [0, -10])
 def test_window_width_must_be_positive(width):
-    with pytest.raises(ValueError, match="width must be > 0"):
+    with pytest.raises(ValueError, match="width must be a number > 0"):
         tu.window(_mri(), 40, width)
 
 
+def test_window_names_a_preset_passed_as_level():
+    with pytest.raises(TypeError, match=r"level must be a number .*got 'lung'.*\*CT_WINDOWS\['lung'\]"):
+        tu.window(_mri(), "lung", 100)
+    with pytest.raises(TypeError, match="level must be a number .*got 'heart'"):
+        tu.window(_mri(), "heart", 100)
+
+
+def test_options_are_keyword_only():
+    with pytest.raises(TypeError, match="positional"):
+        tu.normalize_intensity(_mri(), "minmax")
+    with pytest.raises(TypeError, match="positional"):
+        tu.percentile_clip(_mri(), 1, 99, "nonzero")
+    with pytest.raises(TypeError, match="positional"):
+        tu.percentile_bounds(_mri(), 1, 99, None)
+
+
 # --- normalize_intensity -------------------------------------------------------------------
+
 
 def test_zscore_inside_mask_has_mean_0_std_1_and_outside_stays_0():
     a = _mri()
@@ -219,10 +239,10 @@ def test_zscore_outside_normalize_shifts_background_like_the_blog():
 def test_zscore_with_explicit_mask_and_without_mask():
     a = _mri()
     mask = a > np.median(a[a > 0])
-    z = tu.normalize_intensity(a, "zscore", mask)
+    z = tu.normalize_intensity(a, method="zscore", mask=mask)
     assert abs(z[mask].mean()) < 1e-5 and abs(z[mask].std() - 1) < 1e-5
     assert np.all(z[~mask] == 0)
-    full = tu.normalize_intensity(a, "zscore", None)
+    full = tu.normalize_intensity(a, method="zscore", mask=None)
     assert abs(full.mean()) < 1e-5 and abs(full.std() - 1) < 1e-5
 
 
@@ -235,14 +255,14 @@ def test_minmax_spans_exactly_the_range(a, out_range):
     if a.min() == a.max():
         a = a.copy()
         a[0, 0, 0] += 1
-    m = tu.normalize_intensity(a, "minmax", None, out_range=out_range)
+    m = tu.normalize_intensity(a, method="minmax", mask=None, out_range=out_range)
     assert m.dtype == np.float32
     assert m.min() == out_range[0] and m.max() == out_range[1]
 
 
 def test_minmax_with_mask_spans_0_1_inside_and_0_outside():
     a = _mri()
-    m = tu.normalize_intensity(a, "minmax")
+    m = tu.normalize_intensity(a, method="minmax")
     inside = a != 0
     assert m[inside].min() == 0.0 and m[inside].max() == 1.0
     assert np.all(m[~inside] == 0.0)
@@ -250,10 +270,10 @@ def test_minmax_with_mask_spans_0_1_inside_and_0_outside():
 
 def test_int16_input_gives_float32_without_wraparound():
     hu = np.array([-32768, 0, 32767, 100], np.int16).reshape(1, 2, 2)
-    m = tu.normalize_intensity(hu, "minmax", None)
+    m = tu.normalize_intensity(hu, method="minmax", mask=None)
     assert m.dtype == np.float32
     np.testing.assert_allclose(m.ravel(), [0.0, 32768 / 65535, 1.0, 32868 / 65535], rtol=1e-6)
-    z = tu.normalize_intensity(hu, "zscore", None)
+    z = tu.normalize_intensity(hu, method="zscore", mask=None)
     ref = (hu.astype(np.float64) - hu.mean(dtype=np.float64)) / hu.std(dtype=np.float64)
     np.testing.assert_allclose(z, ref, rtol=1e-5)
 
@@ -262,13 +282,13 @@ def test_int16_input_gives_float32_without_wraparound():
 def test_constant_image_raises_instead_of_nan(method):
     a = np.full((4, 4, 4), 7.0, np.float32)
     with pytest.raises(ValueError, match="constant"):
-        tu.normalize_intensity(a, method)
+        tu.normalize_intensity(a, method=method)
 
 
 @pytest.mark.parametrize("method", ["zscore", "minmax"])
 def test_empty_mask_raises(method):
     with pytest.raises(ValueError, match="mask selects no voxels"):
-        tu.normalize_intensity(np.zeros((4, 4, 4), np.float32), method)
+        tu.normalize_intensity(np.zeros((4, 4, 4), np.float32), method=method)
 
 
 @pytest.mark.parametrize(
@@ -278,6 +298,10 @@ def test_empty_mask_raises(method):
         ({"outside": "keep"}, ValueError, "outside"),
         ({"method": "minmax", "out_range": (1.0, 1.0)}, ValueError, "out_range"),
         ({"method": "minmax", "out_range": 1.0}, TypeError, "out_range"),
+        ({"method": "minmax", "out_range": (0.0, 1.0, 2.0)}, TypeError, "out_range must be a .low, high. pair"),
+        ({"method": "minmax", "out_range": (0.0, "1")}, TypeError, r"out_range\[1\] must be a number"),
+        ({"out_range": (2.0, 1.0)}, ValueError, "out_range"),  # checked for the z-score too
+        ({"method": None}, ValueError, "method"),
     ],
 )
 def test_normalize_argument_errors(kwargs, error, match):
@@ -286,6 +310,7 @@ def test_normalize_argument_errors(kwargs, error, match):
 
 
 # --- Volume wrappers -----------------------------------------------------------------------
+
 
 def test_normalize_volume_with_label_mask_keeps_label_and_affine():
     mni_like = _mri()
@@ -312,6 +337,7 @@ def test_window_and_percentile_clip_volume_change_the_image_only():
 
 
 # --- the naive versions really have the bugs the notebook shows ----------------------------
+
 
 def test_naive_percentile_clip_writes_into_its_input():
     a = _mri()
@@ -340,6 +366,7 @@ def test_naive_mean_normalization_makes_the_background_negative():
 
 
 # --- plots and explorer helpers ------------------------------------------------------------
+
 
 def test_plot_histogram_has_log_counts_and_limit_lines_at_the_values():
     a = _mri()
@@ -373,8 +400,12 @@ def test_integer_data_get_whole_integer_bins():
 def test_compare_histograms_draws_two_panels_with_their_own_limits():
     ct = tu.make_ct_phantom(shape=(32, 32, 16))
     low, high = tu.window_limits(*tu.CT_WINDOWS["abdomen"])
-    fig = tu.compare_histograms(ct, tu.window_volume(ct, *tu.CT_WINDOWS["abdomen"]),
-                                limits_before={"low": low, "high": high}, limits_after=[0.0, 1.0])
+    fig = tu.compare_histograms(
+        ct,
+        tu.window_volume(ct, *tu.CT_WINDOWS["abdomen"]),
+        limits_before={"low": low, "high": high},
+        limits_after=[0.0, 1.0],
+    )
     left, right = fig.axes
     assert [line.get_xdata()[0] for line in left.get_lines()] == [low, high]
     assert [line.get_xdata()[0] for line in right.get_lines()] == [0.0, 1.0]
@@ -385,8 +416,7 @@ def test_window_hu_is_the_window_clip_in_hu_and_presets_override_sliders():
     out = tu.window_hu(ct, "lung", level=0, width=1)
     low, high = tu.window_limits(*tu.CT_WINDOWS["lung"])
     np.testing.assert_array_equal(out.image, tu.clip_range(ct.image, low, high))
-    np.testing.assert_allclose((out.image - low) / (high - low), tu.window(ct.image, *tu.CT_WINDOWS["lung"]),
-                               atol=1e-6)
+    np.testing.assert_allclose((out.image - low) / (high - low), tu.window(ct.image, *tu.CT_WINDOWS["lung"]), atol=1e-6)
     assert tu.resolve_window("custom", 10, 20) == (10, 20)
     assert tu.WINDOW_CHOICES[0] == "custom" and set(tu.WINDOW_CHOICES[1:]) == set(tu.CT_WINDOWS)
     with pytest.raises(ValueError, match="preset"):
@@ -415,3 +445,36 @@ def test_volume_intensity_functions_take_named_masks_only():
     vol = tu.Volume(_mri(), np.eye(4))
     with pytest.raises(ValueError, match='mask must be "nonzero", "label" or None for a Volume'):
         tu.normalize_volume(vol, mask=vol.image > 0)
+    with pytest.raises(ValueError, match='mask must be "nonzero", "label" or None for a Volume'):
+        tu.percentile_clip_volume(vol, mask="brain")
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda v: tu.window_volume(v, level="lung", width=100), TypeError, r"level must be a number .*got 'lung'"),
+        (lambda v: tu.window_volume(v, 40, width="wide"), TypeError, r"width must be a number > 0 .*got 'wide'"),
+        (lambda v: tu.window_volume(v, 40, 0), ValueError, "width must be a number > 0"),
+        (
+            lambda v: tu.normalize_volume(v, method="minmax", out_range=5),
+            TypeError,
+            r"out_range must be a \(low, high\) pair of numbers with low < high, e.g. \(0.0, 1.0\); got 5",
+        ),
+        (lambda v: tu.normalize_volume(v, method="mean"), ValueError, 'method must be "zscore" or "minmax"'),
+        (lambda v: tu.normalize_volume(v, outside="keep"), ValueError, 'outside must be "zero" or "normalize"'),
+        (lambda v: tu.percentile_clip_volume(v, lower="low"), TypeError, r"lower must be a number .*got 'low'"),
+        (lambda v: tu.percentile_clip_volume(v, 1, 101), ValueError, r"upper must be a percentile in \[0, 100\]"),
+        (lambda v: tu.percentile_clip_volume(v, 1, 99, "nonzero"), TypeError, "positional"),
+        (lambda v: tu.normalize_volume(v, "zscore"), TypeError, "positional"),
+    ],
+)
+def test_volume_intensity_functions_name_the_bad_parameter(call, error, match):
+    with pytest.raises(error, match=match):
+        call(tu.Volume(_mri(), np.eye(4)))
+
+
+def test_volume_intensity_records_are_checked_on_replay():
+    vol = tu.Volume(_mri(), np.eye(4))
+    tampered = tu.TransformRecord("window", {"level": "lung", "width": 100.0})
+    with pytest.raises(TypeError, match=r"record 0 \('window'\): level must be a number"):
+        tu.replay(vol, [tampered])

@@ -10,11 +10,10 @@ import numpy as np
 import pytest
 
 from tutorial_utils import Volume, replay
-from tutorial_utils.records import random_transform, volume_transform
 from tutorial_utils.batch import augment_and_save
 from tutorial_utils.io import save_volume
-from tutorial_utils.records import records_from_json
 from tutorial_utils.pipeline import Compose, OneOf, RandomApply
+from tutorial_utils.records import random_transform, records_from_json, volume_transform
 from tutorial_utils.seeding import sample_rng
 
 

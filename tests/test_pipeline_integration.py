@@ -15,8 +15,7 @@ import pytest
 
 import tutorial_utils as tu
 from tutorial_utils import Compose, RandomApply, Volume, replay
-from tutorial_utils.records import volume_transform
-from tutorial_utils.records import records_from_json, records_to_json
+from tutorial_utils.records import records_from_json, records_to_json, volume_transform
 from tutorial_utils.seeding import sample_rng
 
 SPACING = (1.0, 1.2, 1.5)
@@ -55,7 +54,7 @@ PREPROCESS = Compose(
 )
 AUGMENT_GEOMETRY = Compose(
     [
-        functools.partial(tu.random_affine, degrees=15, scale_range=(0.9, 1.1), shift_range=3.0, order=0),
+        functools.partial(tu.random_affine, degrees=15, scale_range=(0.9, 1.1), translation_range=3.0, order=0),
         tu.random_flip,
         functools.partial(tu.random_elastic, num_control_points=5, max_displacement=4.0),
     ]

@@ -46,7 +46,7 @@ def test_a_direct_call_adds_one_record_with_its_arguments_and_defaults():
 
 
 def test_numpy_values_are_recorded_as_plain_python():
-    out = add_constant(_volume(), value=np.float32(2.0))
+    out = add_constant(_volume(), value=np.float64(2.0))
     assert type(out.history[0].params["value"]) is float
 
 
@@ -60,9 +60,17 @@ def test_measurements_go_to_the_record_but_not_into_replay():
     assert again.history[0].measured == {"new_max": 3.0}
 
 
+@volume_transform("test_records_note")
+def keep_with_note(volume: Volume, *, note: object = None) -> Volume:
+    return volume
+
+
 def test_a_parameter_that_cannot_be_recorded_is_refused():
-    with pytest.raises(TypeError, match="test_records_add parameter 'value'"):
-        add_constant(_volume(), value=object())
+    with pytest.raises(TypeError, match="test_records_note parameter 'note' must be a small value"):
+        keep_with_note(_volume(), note=object())
+    with pytest.raises(TypeError, match=r"test_records_note parameter 'note' must be a small value.*array of shape \(2, 3, 4\)"):
+        keep_with_note(_volume(), note=np.zeros((2, 3, 4)))
+    assert keep_with_note(_volume(), note=np.arange(3)).history[0].params == {"note": (0, 1, 2)}
 
 
 def test_a_step_refuses_a_plain_array():

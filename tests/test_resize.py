@@ -9,18 +9,22 @@ from hypothesis import strategies as st
 from nibabel.processing import resample_from_to, resample_to_output
 from scipy import ndimage
 
-from tutorial_utils import Volume, replay
+from tutorial_utils import TransformRecord, Volume, replay
 from tutorial_utils.naive import resize as naive
-from tutorial_utils.spatial.resize_transforms import grid_affine, resample_to_spacing, resize_volume
-from tutorial_utils.spatial.resize_ops import antialias_sigma, random_zoom, rescale, resize, zoom
+from tutorial_utils.spatial.resize_ops import antialias_sigma, rescale, resize, zoom
+from tutorial_utils.spatial.resize_transforms import (
+    grid_affine,
+    random_zoom,
+    resample_to_spacing,
+    resize_volume,
+    zoom_volume,
+)
 
 
 def _oblique_affine(spacing=(2.0, 2.0, 2.2)) -> np.ndarray:
     """A rotated, anisotropic, LAS-like affine like the epi sample's."""
     angle = np.deg2rad(9.0)
-    rot = np.array(
-        [[-1.0, 0.0, 0.0], [0.0, np.cos(angle), -np.sin(angle)], [0.0, np.sin(angle), np.cos(angle)]]
-    )
+    rot = np.array([[-1.0, 0.0, 0.0], [0.0, np.cos(angle), -np.sin(angle)], [0.0, np.sin(angle), np.cos(angle)]])
     affine = np.eye(4)
     affine[:3, :3] = rot @ np.diag(spacing)
     affine[:3, 3] = (40.0, -30.0, -10.0)
@@ -154,6 +158,12 @@ def test_zoom_out_fills_with_cval():
     assert out[0, 0, 0] == -1000.0 and out[5, 5, 5] == 1.0
 
 
+def test_zoom_out_fills_with_the_minimum_by_default():
+    ct = np.full((10, 10, 10), -1000.0, np.float32)
+    ct[3:7, 3:7, 3:7] = 40.0
+    assert zoom(ct, 0.5)[0, 0, 0] == -1000.0 and zoom(ct, 0.5, cval=0)[0, 0, 0] == 0.0
+
+
 # --------------------------------------------------------------------------- resample_to_spacing
 
 
@@ -236,7 +246,7 @@ def test_resample_records_itself_after_the_history_and_does_not_touch_input():
     out = resample_to_spacing(volume, 2.0)
     assert out.history[:-1] == volume.history
     assert out.history[-1].name == "resample"
-    assert out.history[-1].params == {"spacing": (2.0, 2.0, 2.0), "order": 1, "antialias": True}
+    assert out.history[-1].params == {"spacing": 2.0, "order": 1, "antialias": True}
     np.testing.assert_array_equal(volume.image, image_before)
 
 
@@ -373,9 +383,71 @@ def test_random_zoom_rejects_bad_scale_range(scale_range):
         random_zoom(_blob_volume(), scale_range=scale_range)
 
 
-def test_random_zoom_rejects_non_pair_scale_range():
+@pytest.mark.parametrize("scale_range", [(0.8, 1.0, 1.2), "big", (0.8, None)])
+def test_random_zoom_rejects_non_pair_scale_range(scale_range):
     with pytest.raises(TypeError, match="scale_range"):
+        random_zoom(_blob_volume(), scale_range=scale_range)
+
+
+def test_random_zoom_scale_range_number_is_symmetric_about_one():
+    factors = [random_zoom(_blob_volume(), scale_range=0.1, rng=s).history[-1].params["factor"] for s in range(20)]
+    assert all(0.9 <= f <= 1.1 for f in factors) and min(factors) < 1.0 < max(factors)
+    with pytest.raises(ValueError, match="scale_range must hold factors > 0"):
         random_zoom(_blob_volume(), scale_range=1.2)
+
+
+@pytest.mark.parametrize(
+    ("call", "name", "params"),
+    [
+        (lambda v: zoom_volume(v, 1.2), "zoom", {"factor": 1.2, "order": 1, "cval": "min"}),
+        (
+            lambda v: resize_volume(v, (12, 10, 8), order=0),
+            "resize",
+            {"shape": (12, 10, 8), "order": 0, "antialias": True},
+        ),
+        (
+            lambda v: resample_to_spacing(v, (3, 2, 2), antialias=False),
+            "resample",
+            {"spacing": (3, 2, 2), "order": 1, "antialias": False},
+        ),
+    ],
+)
+def test_a_direct_call_adds_exactly_one_record(call, name, params):
+    volume = _blob_volume()
+    out = call(volume)
+    assert [r.name for r in out.history] == [name] and dict(out.history[-1].params) == params
+    np.testing.assert_array_equal(replay(volume, out.history).image, out.image)
+
+
+@pytest.mark.parametrize(
+    ("record", "error", "match"),
+    [
+        (TransformRecord("zoom", {"factor": 0.0}), ValueError, "factor"),
+        (TransformRecord("zoom", {"factor": 1.1, "cval": "max"}), ValueError, "cval"),
+        (TransformRecord("resize", {"shape": (4, 4)}), ValueError, "shape"),
+        (TransformRecord("resample", {"spacing": 2.0, "antialias": "yes"}), TypeError, "antialias"),
+        (TransformRecord("resample", {"spacing": 2.0, "order": 6}), ValueError, "order"),
+    ],
+)
+def test_replay_checks_each_recorded_parameter(record, error, match):
+    with pytest.raises(error, match=rf"record 0 \('{record.name}'\): {match}"):
+        replay(_blob_volume(), [record])
+
+
+def test_options_are_keyword_only():
+    array, volume = np.zeros((4, 4, 4)), _blob_volume()
+    for call in (
+        lambda: resize(array, (2, 2, 2), 0),
+        lambda: rescale(array, 0.5, 0),
+        lambda: zoom(array, 1.1, 0),
+        lambda: resample_to_spacing(volume, 2.0, 0),
+        lambda: resize_volume(volume, (4, 4, 4), 0),
+        lambda: zoom_volume(volume, 1.1, 0),
+    ):
+        with pytest.raises(TypeError, match="positional"):
+            call()
+    with pytest.raises(TypeError, match="antialias must be True or False"):
+        resize(array, (2, 2, 2), antialias=1)
 
 
 # --------------------------------------------------------------------------- naive versions

@@ -13,7 +13,7 @@ from typing import Any, Union
 
 import numpy as np
 
-RngLike = Union[np.random.Generator, np.random.SeedSequence, int, None]
+RngLike = Union[np.random.Generator, np.random.SeedSequence, int, None]  # noqa: UP007 (a runtime alias)
 """What every ``rng`` parameter accepts."""
 
 
@@ -211,3 +211,77 @@ def as_range(value: Any, name: str, *, center: float = 0.0, minimum: float | Non
     if minimum is not None and low < minimum:
         raise ValueError(f"{name} must stay >= {minimum}; got {describe(value)} (range {low:g} to {high:g})")
     return low, high
+
+
+def check_shape(shape: Any, name: str = "shape") -> tuple[int, int, int]:
+    """Return ``shape`` as three ints > 0; it must be a sequence (a single number is refused).
+
+    Examples
+    --------
+    >>> check_shape((4, 5.0, 6))
+    (4, 5, 6)
+    """
+    if isinstance(shape, (str, bytes)) or not isinstance(shape, (Sequence, np.ndarray)):
+        raise TypeError(f"{name} must be a sequence of 3 ints (I, J, K); got {describe(shape)}")
+    return as_triple(shape, name, integer=True, positive=True, allow_zero=False)  # type: ignore[return-value]
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return ``value`` as a bool; only True and False (numpy's too) are accepted."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {describe(value)}")
+    return bool(value)
+
+
+def resolve_cval(array: np.ndarray, cval: Any, name: str = "cval") -> float:
+    """The fill value for ``array``: ``cval`` (a finite number), or ``array.min()`` for ``"min"``.
+
+    An integer ``array`` (a label map) needs a whole number.
+
+    Examples
+    --------
+    >>> resolve_cval(np.array([[[-1000.0, 40.0]]]), "min"), resolve_cval(np.zeros((1, 1, 1)), 5)
+    (-1000.0, 5.0)
+    """
+    if isinstance(cval, str):
+        if cval != "min":
+            raise ValueError(f"{name} must be a number or 'min'; got {cval!r}")
+        return float(array.min()) if array.size else 0.0
+    if isinstance(cval, (bool, np.bool_)) or not isinstance(cval, (numbers.Real, np.number)):
+        raise TypeError(f"{name} must be a number or 'min'; got {describe(cval)}")
+    if not np.isfinite(cval):
+        raise ValueError(f"{name} must be finite; got {cval}")
+    if not np.issubdtype(array.dtype, np.floating) and not float(cval).is_integer():
+        raise ValueError(f"{name} must be a whole number for an integer label map; got {cval}")
+    return float(cval)
+
+
+def as_resampling_input(array: Any, order: Any, name: str = "array") -> np.ndarray:
+    """``array`` checked for resampling at spline ``order``: finite float32, but integer and bool arrays stay as they are at order 0."""
+    order = check_order(order)
+    arr = check_array_3d(array, name)
+    if order == 0 and (np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_):
+        return arr
+    return as_float32_image(arr, name)
+
+
+def check_number(
+    value: Any, name: str, *, minimum: float | None = None, positive: bool = False, meaning: str = ""
+) -> float:
+    """Return ``value`` as a finite float; ``positive`` asks for ``> 0``, ``minimum`` for ``>= minimum``.
+
+    ``meaning`` is added to the messages, e.g. ``" (window centre in HU)"``.
+
+    Examples
+    --------
+    >>> check_number(40, "level"), check_number(0, "std", minimum=0)
+    (40.0, 0.0)
+    """
+    requirement = " > 0" if positive else ("" if minimum is None else f" >= {minimum:g}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number{requirement}{meaning}; got {describe(value)}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number{requirement}{meaning}; got {value}")
+    if (positive and not value > 0) or (minimum is not None and value < minimum):
+        raise ValueError(f"{name} must be a number{requirement}{meaning}; got {value}")
+    return float(value)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import ndimage

@@ -135,14 +135,14 @@ def _resource(package: str, relative: str) -> str:
     return str(path)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_epi() -> Volume:
     img = nib.load(_resource("nibabel", "tests/data/example4d.nii.gz"))
     first = np.asanyarray(img.dataobj[..., 0]).astype(np.float32)
     return Volume(first, img.affine)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_mni() -> Volume:
     t1 = nib.load(_resource("nilearn", f"{_NILEARN_DATA}/{_MNI_T1}"))
     image = np.asanyarray(t1.dataobj).astype(np.float32)
@@ -157,7 +157,7 @@ def _load_mni() -> Volume:
     return Volume(image, t1.affine, label)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_ct() -> Volume:
     return make_ct_phantom()
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import nibabel as nib
-import numpy as np
 
 from ._checks import describe
 from .records import records_to_json

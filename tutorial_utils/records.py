@@ -35,6 +35,9 @@ from .volume import TransformRecord, Volume, check_volume
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Largest array a record may hold as a tuple (a per-axis triple, a 4x4 matrix); images never.
+_MAX_RECORDED_ARRAY = 16
+
 _STEPS: dict[str, Callable[..., Volume]] = {}
 _RANDOM: dict[str, Callable[..., Volume]] = {}
 
@@ -49,13 +52,18 @@ def _plain(value: Any, where: str) -> Any:
         return int(value)
     if isinstance(value, numbers.Real):
         return float(value)
+    if isinstance(value, np.ndarray) and value.size > _MAX_RECORDED_ARRAY:
+        raise TypeError(
+            f"{where} must be a small value to be recorded (a number, a string or a short tuple); got "
+            f"{describe(value)}. Pass a named option instead of an array (e.g. mask='label')"
+        )
     if isinstance(value, (tuple, list, np.ndarray)):
         return tuple(_plain(v, where) for v in value)
     if isinstance(value, Mapping):
         return {str(k): _plain(v, where) for k, v in value.items()}
     raise TypeError(
-        f"{where} must be a number, string, bool, None or a sequence or dict of those to be "
-        f"recorded; got {describe(value)}"
+        f"{where} must be a small value to be recorded (a number, string, bool, None, or a short "
+        f"tuple or dict of those); got {describe(value)}"
     )
 
 
@@ -95,8 +103,8 @@ def volume_transform(name: str) -> Callable[[F], F]:
             check_volume(volume)
             bound = signature.bind(volume, *args, **kwargs)
             bound.apply_defaults()
+            result = fn(volume, *args, **kwargs)  # validates every parameter first
             params = {k: _plain(v, f"{name} parameter {k!r}") for k, v in bound.arguments.items() if k != first}
-            result = fn(volume, *args, **kwargs)
             measured: Mapping[str, Any] = {}
             if isinstance(result, tuple):
                 result, measured = result
@@ -275,24 +283,3 @@ def records_from_json(text: str) -> tuple[TransformRecord, ...]:
         records.append(TransformRecord(entry["name"], _tuples(entry["params"]), _tuples(measured)))
     return tuple(records)
 
-
-# --- TRANSITION (removed when every topic uses volume_transform) ---------------------------
-_LEGACY: dict[str, Callable[..., Volume]] = {}
-
-
-def replayable(name: str) -> Callable[[F], F]:
-    def register(fn: F) -> F:
-        _LEGACY[name] = fn
-        _STEPS[name] = functools.partial(_legacy_apply, name=name)  # type: ignore[assignment]
-        return fn
-
-    return register
-
-
-def _legacy_apply(volume: Volume, name: str, **params: Any) -> Volume:
-    result = _LEGACY[name](volume, **params)
-    return result.replace(history=volume.history + (TransformRecord(name, params),))
-
-
-def apply_recorded(volume: Volume, name: str, **params: Any) -> Volume:
-    return _legacy_apply(volume, name, **params)

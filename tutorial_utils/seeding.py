@@ -69,4 +69,4 @@ def seed_worker(worker_id: int) -> None:
         raise RuntimeError("seed_worker must run inside a DataLoader worker (worker_init_fn=seed_worker)")
     seed_sequence = np.random.SeedSequence(info.seed)
     info.dataset.rng = np.random.default_rng(seed_sequence)
-    np.random.seed(seed_sequence.generate_state(1)[0])
+    np.random.seed(seed_sequence.generate_state(1)[0])  # noqa: NPY002 (seeding legacy code on purpose)

@@ -119,7 +119,7 @@ class Volume:
         """Direction each array axis points to, e.g. ``('L', 'A', 'S')``."""
         return tuple(nib.aff2axcodes(self.affine))  # type: ignore[return-value]
 
-    def replace(self, **changes: Any) -> "Volume":
+    def replace(self, **changes: Any) -> Volume:
         """Return a new ``Volume`` with some fields replaced (validated again).
 
         Examples
@@ -132,7 +132,7 @@ class Volume:
         return dataclasses.replace(self, **changes)
 
     @classmethod
-    def from_nifti(cls, image: PathOrImage, label: PathOrImage | None = None) -> "Volume":
+    def from_nifti(cls, image: PathOrImage, label: PathOrImage | None = None) -> Volume:
         """Build a ``Volume`` from NIfTI files (paths) or nibabel images.
 
         The label's affine must match the image's (within 1e-3 mm): a label

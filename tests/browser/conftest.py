@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from .lab_page import LabNotebook, LabPage, NotebookRunner, artifact_name
 from .lab_server import ARTIFACTS_DIR, NOTEBOOKS_DIR, JupyterLabServer
 
@@ -102,9 +103,7 @@ def lab_server(
     """
     root = tmp_path_factory.mktemp("lab-root")
     if NOTEBOOKS_DIR.is_dir():
-        shutil.copytree(
-            NOTEBOOKS_DIR, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
-        )
+        shutil.copytree(NOTEBOOKS_DIR, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     server = JupyterLabServer(root, tmp_path_factory.mktemp("lab-state"), artifacts_dir / "jupyterlab.log")
     server.start()
     yield server

@@ -27,6 +27,7 @@ from typing import Any
 
 import nbformat
 import pytest
+
 from .lab_page import LabNotebook, SliderMove, artifact_name
 from .lab_server import NOTEBOOKS_DIR, JupyterLabServer
 
@@ -161,9 +162,7 @@ def interactive_widgets(notebook: LabNotebook, expected: int = 0) -> list[dict[s
         f"the saved notebook has {expected} widget output(s), JupyterLab rendered {len(widgets)}"
     )
     return [
-        widget
-        for widget in widgets
-        if widget["images"] and any(not slider["disabled"] for slider in widget["sliders"])
+        widget for widget in widgets if widget["images"] and any(not slider["disabled"] for slider in widget["sliders"])
     ]
 
 
@@ -203,11 +202,13 @@ def test_notebook_runs_and_its_sliders_redraw(
                 moves = check_rows_redraw(notebook, widget)
             finally:
                 notebook.screenshot_widget(widget["widget"], artifacts_dir / f"{stem}-widget{widget['widget']}.png")
-            report["widgets"].append({
-                "cell": widget["cell"],
-                "seconds": round(time.perf_counter() - widget_start, 1),
-                "moves": [move.describe() for move in moves],
-            })
+            report["widgets"].append(
+                {
+                    "cell": widget["cell"],
+                    "seconds": round(time.perf_counter() - widget_start, 1),
+                    "moves": [move.describe() for move in moves],
+                }
+            )
             alerts = notebook.widget_alerts(widget["widget"])
             assert not alerts, f"widget in cell {widget['cell']} shows an error:\n" + "\n".join(alerts)
         check_callbacks_quiet(notebook)

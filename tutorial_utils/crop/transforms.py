@@ -7,60 +7,40 @@ with ``T`` the 4x4 translation by ``offset`` voxels (``offset = start`` for a
 crop, ``-pad_before`` for a pad). The label map is cut and padded with the
 image (label padding is always 0, background).
 
-Each function records what it did in ``volume.history`` (``"crop"``,
-``"center_crop"``, ``"pad"``, ``"crop_or_pad"`` with plain parameters), so
+Each function is a recorded step (``"crop"``, ``"center_crop"``, ``"pad"``,
+``"crop_or_pad"``, with its parameters), so
 :func:`~tutorial_utils.records.replay` repeats a whole preprocessing and
 augmentation pipeline, not only its random steps.
 
 :func:`random_crop` draws training patches the way nnU-Net does: with
-probability ``foreground_probability`` the patch is centred on a random
-foreground voxel (so small structures are seen often enough), otherwise its
-position is uniform over every valid start.
+probability ``foreground_p`` the patch is centred on a random foreground voxel
+(so small structures are seen often enough), otherwise its position is
+uniform over every valid start.
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
 
-from .._checks import RngLike, as_rng, as_triple, check_probability, describe
+from .._checks import RngLike, as_rng, check_probability, describe
+from ..records import random_transform, volume_transform
+from ..volume import Volume, check_volume
 from .ops import (
     IntOrTriple,
-    PadValue,
-    _check_fits,
-    _check_mode,
-    _pad,
-    _sizes,
+    Triple,
     center_start,
-    crop,
-    crop_or_pad_plan,
+    check_box,
+    check_fits,
+    check_size,
     crop_start_around,
-    pad_amounts,
     random_crop_start,
-    resolve_pad_value,
 )
-from ..records import apply_recorded, replayable
-from ..volume import Volume, check_volume
+from .pad_ops import PadValue, check_cval, check_mode, crop_or_pad_plan, pad_amounts, pad_array, resolve_pad_value
 
 #: nnU-Net's default share of foreground-centred patches (``oversample_foreground_percent``).
-NNUNET_FOREGROUND_PROBABILITY = 0.33
-
-
-
-
-def _pad_value(value: object) -> PadValue:
-    """The pad value as a plain record entry: ``"min"`` or a finite float."""
-    if isinstance(value, str):
-        if value != "min":
-            raise ValueError(f'value must be a number or "min"; got {value!r}')
-        return value
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
-        raise TypeError(f'value must be a number or "min"; got {describe(value)}')
-    if not np.isfinite(value):
-        raise ValueError(f'value must be finite or "min"; got {value}')
-    return float(value)
+NNUNET_FOREGROUND_P = 0.33
 
 
 def shifted_affine(affine: np.ndarray, offset: Sequence[int]) -> np.ndarray:
@@ -88,10 +68,33 @@ def shifted_affine(affine: np.ndarray, offset: Sequence[int]) -> np.ndarray:
     return np.asarray(affine, dtype=np.float64) @ translation
 
 
-def _regrid(volume: Volume, image: np.ndarray, label: np.ndarray | None, offset: Sequence[int]) -> Volume:
+def _regrid(
+    volume: Volume,
+    start: Triple,
+    size: Triple,
+    before: Triple = (0, 0, 0),
+    after: Triple = (0, 0, 0),
+    *,
+    mode: str = "constant",
+    cval: PadValue = 0.0,
+) -> Volume:
+    """Crop the (checked) box ``start, size``, then pad by ``before``/``after``; move the affine to match.
+
+    ``cval="min"`` is the minimum of the whole image, before cropping. The
+    label is padded with 0.
+    """
+    if mode == "constant" and (any(before) or any(after)):
+        cval = resolve_pad_value(volume.image, cval)
+    box = tuple(slice(a, a + s) for a, s in zip(start, size))
+    image = pad_array(volume.image[box], before, after, mode=mode, cval=cval)
+    label = None
+    if volume.label is not None:
+        label = pad_array(volume.label[box], before, after, mode="constant", cval=0)
+    offset = [a - b for a, b in zip(start, before)]
     return volume.replace(image=image, label=label, affine=shifted_affine(volume.affine, offset))
 
 
+@volume_transform("crop")
 def crop_volume(volume: Volume, start: IntOrTriple, size: IntOrTriple) -> Volume:
     """Crop the box ``[start, start + size)`` from a Volume's image and label.
 
@@ -120,20 +123,10 @@ def crop_volume(volume: Volume, start: IntOrTriple, size: IntOrTriple) -> Volume
     >>> out.history[-1].params
     {'start': (2, 0, 5), 'size': (4, 4, 4)}
     """
-    volume = check_volume(volume)
-    start_t = as_triple(start, "start", positive=True, integer=True)
-    size_t = _sizes(size)
-    return apply_recorded(volume, "crop", start=start_t, size=size_t)
+    return _regrid(volume, *check_box(volume.shape, start, size))
 
 
-@replayable("crop")
-def _crop_volume(volume: Volume, *, start: tuple[int, int, int], size: tuple[int, int, int]) -> Volume:
-    """Replayer of :func:`crop_volume` and :func:`random_crop` (recorded as ``"crop"``)."""
-    image = crop(volume.image, start, size)
-    label = None if volume.label is None else crop(volume.label, start, size)
-    return _regrid(volume, image, label, start)
-
-
+@volume_transform("center_crop")
 def center_crop_volume(volume: Volume, size: IntOrTriple) -> Volume:
     """Crop the centred box of ``size`` (the odd voxel is dropped at the end).
 
@@ -155,23 +148,12 @@ def center_crop_volume(volume: Volume, size: IntOrTriple) -> Volume:
     >>> center_crop_volume(vol, 4).affine[:3, 3]
     array([3., 2., 0.])
     """
-    volume = check_volume(volume)
-    return apply_recorded(volume, "center_crop", size=_sizes(size))
+    size_t = check_size(size)
+    return _regrid(volume, center_start(volume.shape, size_t), size_t)
 
 
-@replayable("center_crop")
-def _center_crop_volume(volume: Volume, *, size: tuple[int, int, int]) -> Volume:
-    """Replayer of :func:`center_crop_volume` (recorded as ``"center_crop"``)."""
-    return _crop_volume(volume, start=center_start(volume.shape, size), size=size)
-
-
-def pad_volume(
-    volume: Volume,
-    shape: IntOrTriple,
-    *,
-    mode: str = "constant",
-    value: PadValue = "min",
-) -> Volume:
+@volume_transform("pad")
+def pad_volume(volume: Volume, shape: IntOrTriple, *, mode: str = "constant", cval: PadValue = "min") -> Volume:
     """Pad a Volume evenly on both sides of each axis up to ``shape``.
 
     Parameters
@@ -183,7 +165,7 @@ def pad_volume(
         How the image is padded (see
         :func:`~tutorial_utils.crop.pad_to_shape`). The label is always
         padded with 0 (background).
-    value : float or "min"
+    cval : float or "min"
         Image fill for ``mode="constant"``. The default ``"min"`` is the
         image's minimum, the background of most scans: CT air (about
         -1000 HU; 0 would be water) or MRI background (not always 0).
@@ -193,7 +175,7 @@ def pad_volume(
     Volume
         The affine's origin moves back by the padding before, so every
         original voxel keeps its world coordinate. ``history`` gains a
-        ``"pad"`` record (``shape``, ``mode``, ``value``; ``"min"`` is
+        ``"pad"`` record (``shape``, ``mode``, ``cval``; ``"min"`` is
         recorded as such and resolved again on replay).
 
     Examples
@@ -204,27 +186,13 @@ def pad_volume(
     >>> out.shape, float(out.image.min()), out.affine[:3, 3]
     ((4, 4, 4), -1000.0, array([ 0.,  0., -1.]))
     """
-    volume = check_volume(volume)
-    return apply_recorded(volume, "pad", shape=_sizes(shape, "shape"), mode=_check_mode(mode), value=_pad_value(value))
+    mode, cval = check_mode(mode), check_cval(cval)
+    before, after = pad_amounts(volume.shape, check_size(shape, "shape"))
+    return _regrid(volume, (0, 0, 0), volume.shape, before, after, mode=mode, cval=cval)
 
 
-@replayable("pad")
-def _pad_volume(volume: Volume, *, shape: tuple[int, int, int], mode: str, value: PadValue) -> Volume:
-    """Replayer of :func:`pad_volume` (recorded as ``"pad"``)."""
-    before, after = pad_amounts(volume.shape, shape)
-    fill = resolve_pad_value(volume.image, value) if mode == "constant" else 0
-    image = _pad(volume.image, before, after, mode, fill)
-    label = None if volume.label is None else _pad(volume.label, before, after, "constant", 0)
-    return _regrid(volume, image, label, [-b for b in before])
-
-
-def crop_or_pad_volume(
-    volume: Volume,
-    shape: IntOrTriple,
-    *,
-    mode: str = "constant",
-    value: PadValue = "min",
-) -> Volume:
+@volume_transform("crop_or_pad")
+def crop_or_pad_volume(volume: Volume, shape: IntOrTriple, *, mode: str = "constant", cval: PadValue = "min") -> Volume:
     """Bring a Volume to ``shape``: centre-crop larger axes, centre-pad smaller ones.
 
     Use it after :func:`resample_to_spacing` to give a batch of scans one
@@ -236,7 +204,7 @@ def crop_or_pad_volume(
     volume : Volume
     shape : int or (3,) tuple of int
         Target shape.
-    mode, value
+    mode, cval
         Image padding, as in :func:`pad_volume` (``"min"`` is the minimum of
         the whole image). The label is padded with 0.
 
@@ -245,7 +213,7 @@ def crop_or_pad_volume(
     Volume
         Affine updated so every kept voxel keeps its world coordinate.
         ``history`` gains a ``"crop_or_pad"`` record (``shape``, ``mode``,
-        ``value``).
+        ``cval``).
 
     Warnings
     --------
@@ -261,21 +229,8 @@ def crop_or_pad_volume(
     >>> out.shape, out.affine[:3, 3], int(out.label[0, 0, 0])
     ((6, 8, 6), array([ 2., -2.,  0.]), 0)
     """
-    volume = check_volume(volume)
-    return apply_recorded(
-        volume, "crop_or_pad", shape=_sizes(shape, "shape"), mode=_check_mode(mode), value=_pad_value(value)
-    )
-
-
-@replayable("crop_or_pad")
-def _crop_or_pad_volume(volume: Volume, *, shape: tuple[int, int, int], mode: str, value: PadValue) -> Volume:
-    """Replayer of :func:`crop_or_pad_volume` (recorded as ``"crop_or_pad"``)."""
-    start, size, before, after = crop_or_pad_plan(volume.shape, shape)
-    fill = resolve_pad_value(volume.image, value) if mode == "constant" else 0
-    box = tuple(slice(a, a + s) for a, s in zip(start, size))
-    image = _pad(volume.image[box], before, after, mode, fill)
-    label = None if volume.label is None else _pad(volume.label[box], before, after, "constant", 0)
-    return _regrid(volume, image, label, [a - b for a, b in zip(start, before)])
+    mode, cval = check_mode(mode), check_cval(cval)
+    return _regrid(volume, *crop_or_pad_plan(volume.shape, check_size(shape, "shape")), mode=mode, cval=cval)
 
 
 def _foreground_mask(label: np.ndarray, labels: tuple[int, ...] | None) -> np.ndarray:
@@ -317,17 +272,18 @@ def _check_labels(labels: object) -> tuple[int, ...] | None:
     return values
 
 
+@random_transform
 def random_crop(
     volume: Volume,
     size: IntOrTriple,
     *,
-    foreground_probability: float = NNUNET_FOREGROUND_PROBABILITY,
+    foreground_p: float = NNUNET_FOREGROUND_P,
     foreground_labels: Sequence[int] | None = None,
     rng: RngLike = None,
 ) -> Volume:
     """Crop a random patch of ``size``, centred on foreground with some probability.
 
-    With probability ``foreground_probability`` the patch is centred on a
+    With probability ``foreground_p`` the patch is centred on a
     voxel drawn uniformly among the foreground voxels of the label (then
     shifted, if needed, to stay inside the volume, so that voxel is always
     in the patch). Otherwise the start is uniform over every valid position
@@ -341,7 +297,7 @@ def random_crop(
     size : int or (3,) tuple of int
         Patch size in voxels, ``<=`` the volume's shape on every axis (pad
         first with :func:`pad_volume` or use :func:`crop_or_pad_volume`).
-    foreground_probability : float in [0, 1]
+    foreground_p : float in [0, 1]
         Share of foreground-centred patches (nnU-Net uses 0.33). With no
         label, or no foreground voxel, the patch is drawn uniformly.
     foreground_labels : sequence of int, optional
@@ -375,14 +331,14 @@ def random_crop(
     >>> label = np.zeros((32, 32, 16), np.uint8)
     >>> label[30, 2, 9] = 1
     >>> vol = Volume(np.zeros((32, 32, 16)), np.eye(4), label)
-    >>> patch = random_crop(vol, 8, foreground_probability=1.0, rng=0)
+    >>> patch = random_crop(vol, 8, foreground_p=1.0, rng=0)
     >>> patch.history[-1].params, int(patch.label.sum())
     ({'start': (24, 0, 5), 'size': (8, 8, 8)}, 1)
     """
     volume = check_volume(volume)
-    size_t = _sizes(size)
-    _check_fits(volume.shape, size_t, "volume of shape")
-    probability = check_probability(foreground_probability, "foreground_probability")
+    size_t = check_size(size)
+    check_fits(volume.shape, size_t, "volume of shape")
+    probability = check_probability(foreground_p, "foreground_p")
     labels = _check_labels(foreground_labels)
     generator = as_rng(rng)
     start = None
@@ -392,11 +348,11 @@ def random_crop(
             start = crop_start_around(volume.shape, size_t, center)
     if start is None:
         start = random_crop_start(volume.shape, size_t, rng=generator)
-    return apply_recorded(volume, "crop", start=start, size=size_t)
+    return crop_volume(volume, start=start, size=size_t)
 
 
 __all__ = [
-    "NNUNET_FOREGROUND_PROBABILITY",
+    "NNUNET_FOREGROUND_P",
     "center_crop_volume",
     "crop_or_pad_volume",
     "crop_volume",

@@ -11,8 +11,9 @@ serves its names on first use).
   result before and after.
 * Topic figures: :mod:`.crop_plots`, :mod:`.intensity_plots`,
   :mod:`.elastic_plots`.
-* :mod:`~tutorial_utils.display.slicing`: the pure functions underneath
-  (slices, aspect, orientation letters, windowing, overlay colours).
+* The pure functions underneath: :mod:`~tutorial_utils.display.slicing`
+  (slices, aspect, orientation letters) and
+  :mod:`~tutorial_utils.display.overlay` (windowing, label colours).
 """
 
 from .crop_plots import crop_box_annotator, draw_crop_box
@@ -29,7 +30,8 @@ from .intensity_plots import (
     window_annotator,
     window_hu,
 )
-from .slicing import LABEL_COLORS, PLANES
+from .overlay import LABEL_COLORS
+from .slicing import PLANES
 from .static import show_comparison, show_mid_slice, show_slices
 from .viewer import SliceViewer
 

@@ -24,13 +24,12 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from .._checks import describe
+from .overlay import color_of, label_rgba
 from .slicing import (
     AXIS_NAMES,
     PLANES,
-    color_of,
     crosshair_position,
     display_aspect,
-    label_rgba,
     orientation_labels,
     panel_extent,
     panel_sizes_mm,
@@ -105,8 +104,15 @@ def draw_letters(ax: Axes, affine: np.ndarray | None, axis: int, *, outside: boo
     for edge, letter in orientation_labels(affine, axis).items():
         x, y, ha, va = positions[edge]
         letters[edge] = ax.text(
-            x, y, letter, transform=ax.transAxes, ha=ha, va=va,
-            color="#b8860b" if outside else ACCENT, fontsize=9, fontweight="bold",
+            x,
+            y,
+            letter,
+            transform=ax.transAxes,
+            ha=ha,
+            va=va,
+            color="#b8860b" if outside else ACCENT,
+            fontsize=9,
+            fontweight="bold",
         )
     return letters
 
@@ -159,7 +165,7 @@ def draw_rgba_panel(
     *,
     crosshair_at: Sequence[int] | None = None,
 ) -> Panel:
-    """A widget panel: one pre-blended RGBA slice (see ``slicing.composite``), no ticks.
+    """A widget panel: one pre-blended RGBA slice (see ``overlay.composite``), no ticks.
 
     The plane name is the title (the sliders show the index) and the
     orientation letters sit just outside the frame, so between updates only
@@ -225,8 +231,13 @@ def add_legend(ax: Axes, names: Mapping[int, str]) -> None:
         if int(value) != 0
     ]
     ax.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7,
-        frameon=False, borderaxespad=0.0, handlelength=1.0,
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize=7,
+        frameon=False,
+        borderaxespad=0.0,
+        handlelength=1.0,
     )
 
 

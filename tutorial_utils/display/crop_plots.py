@@ -28,9 +28,7 @@ def _check_axes(axes: Any) -> tuple[Axes, Axes, Axes]:
     if isinstance(axes, np.ndarray):
         axes = list(axes.ravel())
     if not isinstance(axes, Sequence) or len(axes) != 3 or not all(isinstance(a, Axes) for a in axes):
-        raise TypeError(
-            f"axes must be 3 matplotlib Axes (sagittal, coronal, axial); got {describe(axes)}"
-        )
+        raise TypeError(f"axes must be 3 matplotlib Axes (sagittal, coronal, axial); got {describe(axes)}")
     return tuple(axes)  # type: ignore[return-value]
 
 

@@ -23,10 +23,10 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from .._checks import describe
-from .static import show_slices
-from .slicing import check_indices, panel_extent, plane_axes
 from ..elastic.field import check_field, check_shape, spacing_or_ones
 from ..volume import Volume
+from .slicing import check_indices, panel_extent, plane_axes
+from .static import show_slices
 
 
 def _check_step(step: Any) -> int:
@@ -239,17 +239,21 @@ def show_displacement_magnitude(
     unit = "voxels" if spacing is None else "mm"
     scale = np.reshape(spacing_or_ones(spacing), (3, 1, 1))
     idx = check_indices(indices, field.shape[1:])
-    lengths = [
-        np.sqrt(((np.take(field, idx[axis], axis=axis + 1) * scale) ** 2).sum(axis=0)).T for axis in range(3)
-    ]
+    lengths = [np.sqrt(((np.take(field, idx[axis], axis=axis + 1) * scale) ** 2).sum(axis=0)).T for axis in range(3)]
     top = max(float(length.max()) for length in lengths) if vmax is None else float(vmax)
     background, limits = _background(image, field)
     fig = show_slices(background, idx, axes=axes, title=title, **limits)
     panels = fig.axes[:3] if axes is None else list(axes)
     for axis, ax in enumerate(panels):
         artist = ax.imshow(
-            lengths[axis], cmap=cmap, vmin=0.0, vmax=max(top, 1e-6), alpha=alpha, origin="lower",
-            extent=panel_extent(field.shape[1:], axis), interpolation="nearest",
+            lengths[axis],
+            cmap=cmap,
+            vmin=0.0,
+            vmax=max(top, 1e-6),
+            alpha=alpha,
+            origin="lower",
+            extent=panel_extent(field.shape[1:], axis),
+            interpolation="nearest",
         )
     colorbar = fig.colorbar(artist, ax=panels, shrink=0.8, pad=0.02)
     colorbar.set_label(f"displacement ({unit})")

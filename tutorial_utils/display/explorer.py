@@ -9,7 +9,6 @@ moving a plane slider only changes which slices are shown.
 from __future__ import annotations
 
 import html
-import numbers
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,11 +16,13 @@ from typing import Any
 import ipywidgets as widgets
 import nibabel as nib
 import numpy as np
-from matplotlib.axes import Axes
 
 from .._checks import describe
 from ..volume import Volume
+from ._annotations import run_annotate
 from ._canvas import FigureImage
+from ._controls import make_control, plane_sliders, seed_control
+from ._histogram import BeforeAfterHistogram
 from ._panels import (
     Panel,
     colormap_table,
@@ -32,22 +33,18 @@ from ._panels import (
     style_widget_axes,
     widget_figure,
 )
+from .overlay import composite, intensity_range, overlay_table
 from .slicing import (
     PLANES,
     DisplayData,
     as_display_data,
     center_indices,
-    composite,
-    intensity_range,
-    overlay_table,
     panel_extent,
     plane_slice,
     three_slices,
 )
 
 _ROWS = ("before", "after")
-_HIST_BINS = 100
-_HIST_SAMPLES = 1 << 21  # histograms of bigger volumes use a strided subsample (counts rescaled)
 Annotate = Callable[[dict[str, Any], dict[str, Any]], None]
 
 
@@ -142,8 +139,6 @@ class TransformExplorer(FigureImage):
             raise TypeError(f"transform must be callable as transform(volume, **values); got {describe(transform)}")
         if annotate is not None and not callable(annotate):
             raise TypeError(f"annotate must be callable as annotate(axes, values) or None; got {describe(annotate)}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0):
-            raise TypeError(f"seed must be a non-negative int or None; got {describe(seed)}")
         self._input = volume
         self._before = as_display_data(volume, name="volume")
         self._transform = transform
@@ -154,23 +149,14 @@ class TransformExplorer(FigureImage):
         self._busy = False
         self._error = ""
 
-        self.controls: dict[str, widgets.Widget] = {name: _make_control(name, spec) for name, spec in sliders.items()}
+        self.controls: dict[str, widgets.Widget] = {name: make_control(name, spec) for name, spec in sliders.items()}
         self._has_seed = seed is not None
         if seed is not None:
             if "seed" in self.controls:
                 raise ValueError("seed= adds a 'seed' slider; do not also pass a slider named 'seed'")
-            self.controls["seed"] = widgets.IntSlider(
-                value=int(seed), min=0, max=max(99, int(seed)), description="seed", continuous_update=False
-            )
+            self.controls["seed"] = seed_control(seed)
         shape = self._before.image.shape
-        start = center_indices(shape)
-        self.planes = {
-            name: widgets.IntSlider(
-                value=start[axis], min=0, max=shape[axis] - 1, description=name, continuous_update=True,
-                layout=widgets.Layout(width="33%", min_width="180px"),
-            )
-            for axis, name in enumerate(PLANES)
-        }
+        self.planes = plane_sliders(shape, center_indices(shape))
         self.status = widgets.HTML()
 
         self.after: Any = None
@@ -185,12 +171,14 @@ class TransformExplorer(FigureImage):
             control.observe(lambda change: self._on_parameters(), names="value")
         for slider in self.planes.values():
             slider.observe(lambda change: self._on_planes(), names="value")
-        self.widget = widgets.VBox([
-            widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
-            self.image,
-            widgets.HBox(list(self.planes.values())),
-            self.status,
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
+                self.image,
+                widgets.HBox(list(self.planes.values())),
+                self.status,
+            ]
+        )
         self.render()
 
     @property
@@ -216,7 +204,7 @@ class TransformExplorer(FigureImage):
         return {
             "before": tuple(p.ax for p in self._panels["before"]),
             "after": tuple(p.ax for p in self._panels["after"]),
-            "histogram": self._hist_ax,
+            "histogram": None if self._histogram is None else self._histogram.ax,
         }
 
     def slices(self, row: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -307,27 +295,31 @@ class TransformExplorer(FigureImage):
             indices = self._row_indices(row)
             self._panels[row] = [
                 draw_rgba_panel(
-                    figure.add_subplot(grid[number, axis]), self._composite(row, axis, indices[axis]),
-                    data.image.shape, data.spacing, data.affine, axis,
+                    figure.add_subplot(grid[number, axis]),
+                    self._composite(row, axis, indices[axis]),
+                    data.image.shape,
+                    data.spacing,
+                    data.affine,
+                    axis,
                 )
                 for axis in range(3)
             ]
             self._panels[row][0].ax.annotate(
-                row, xy=(0, 0.5), xytext=(-22, 0), xycoords="axes fraction", textcoords="offset points",
-                rotation=90, ha="center", va="center", fontsize=10, fontweight="bold",
+                row,
+                xy=(0, 0.5),
+                xytext=(-22, 0),
+                xycoords="axes fraction",
+                textcoords="offset points",
+                rotation=90,
+                ha="center",
+                va="center",
+                fontsize=10,
+                fontweight="bold",
             )
-        self._hist_ax: Axes | None = figure.add_subplot(grid[2, :]) if histogram else None
-        if self._hist_ax is not None:
-            self._hist_ax.set_yscale("log")
-            self._hist_ax.set_xlabel("intensity", fontsize=8, labelpad=1)
-            self._hist_ax.set_ylabel("voxels", fontsize=8)
-            self._hist_ax.tick_params(labelsize=7)
-            edges = np.linspace(0.0, 1.0, _HIST_BINS + 1)
-            self._stairs = {
-                row: self._hist_ax.stairs(np.ones(_HIST_BINS), edges, baseline=0.8, label=row, color=color)
-                for row, color in zip(_ROWS, ("0.35", "tab:orange"))
-            }
-            self._hist_ax.legend(fontsize=7, loc="upper right")
+        self._histogram = None
+        if histogram:
+            colors = dict(zip(_ROWS, ("0.35", "tab:orange")))
+            self._histogram = BeforeAfterHistogram(figure.add_subplot(grid[2, :]), colors)
             self._update_histogram()
         self._init_canvas(figure)
         self._canvas.draw()
@@ -356,7 +348,7 @@ class TransformExplorer(FigureImage):
             self._after_geometry = _geometry(after)
         self._limits["after"] = self._after_limits()
         self._refresh_slices("after")
-        if self._hist_ax is not None:
+        if self._histogram is not None:
             self._update_histogram()
         self._call_annotate()
         self.render(full=True)
@@ -381,19 +373,7 @@ class TransformExplorer(FigureImage):
             panel.image.set_data(self._composite(row, panel.axis, indices[panel.axis]))
 
     def _update_histogram(self) -> None:
-        images = {"before": self._before.image, "after": self._after_data.image}
-        low = min(float(im.min()) for im in images.values())
-        high = max(float(im.max()) for im in images.values())
-        high = high if high > low else low + 1.0
-        edges = np.linspace(low, high, _HIST_BINS + 1)
-        top = 1.0
-        for row, image in images.items():
-            step = max(1, image.size // _HIST_SAMPLES)
-            counts = np.histogram(image.reshape(-1)[::step], bins=edges)[0] * float(step)
-            self._stairs[row].set_data(np.maximum(counts, 0.8), edges)
-            top = max(top, float(counts.max()))
-        self._hist_ax.set_xlim(low, high)
-        self._hist_ax.set_ylim(0.8, top * 2)
+        self._histogram.update({"before": self._before.image, "after": self._after_data.image})  # type: ignore[union-attr]
 
     def _call_annotate(self) -> None:
         for artist in self._annotations:
@@ -403,53 +383,12 @@ class TransformExplorer(FigureImage):
             return
         axes = self.axes()
         all_axes = [*axes["before"], *axes["after"]] + ([axes["histogram"]] if axes["histogram"] else [])
-        existing = {id(ax): {id(child) for child in ax.get_children()} for ax in all_axes}
-        try:
-            self._annotate(axes, self.values)
-        except Exception as exc:  # noqa: BLE001 - shown in the widget, like a failing transform
-            self.status.value = (
-                "<span style='color:#b00020'><b>annotate failed</b>: "
-                f"{html.escape(f'{type(exc).__name__}: {exc}')}</span>"
-            )
-        for ax in all_axes:
-            self._annotations.extend(a for a in ax.get_children() if id(a) not in existing[id(ax)])
+        self._annotations, error = run_annotate(self._annotate, axes, all_axes, self.values)
+        if error is not None:
+            self.status.value = error
 
     def __repr__(self) -> str:
         return f"TransformExplorer(values={self.values})"
-
-
-def _make_control(name: str, spec: Any) -> widgets.Widget:
-    if isinstance(spec, widgets.ValueWidget):
-        if hasattr(spec, "continuous_update"):
-            spec.continuous_update = False
-        return spec
-    if isinstance(spec, (bool, np.bool_)):
-        return widgets.Checkbox(value=bool(spec), description=name, indent=False)
-    if isinstance(spec, list):
-        if not spec:
-            raise ValueError(f"slider {name!r}: a list of options must not be empty")
-        return widgets.Dropdown(options=spec, value=spec[0], description=name)
-    if isinstance(spec, tuple) and len(spec) in (3, 4) and all(
-        isinstance(v, numbers.Real) and not isinstance(v, bool) for v in spec
-    ):
-        low, high, step = spec[:3]
-        if not (high > low and step > 0):
-            raise ValueError(f"slider {name!r}: (min, max, step) needs max > min and step > 0; got {spec}")
-        integer = all(isinstance(v, numbers.Integral) for v in spec)
-        if len(spec) == 4:
-            value = spec[3]
-        else:
-            n_steps = int(round((high - low) / step))
-            value = round(low + step * (n_steps // 2), 12)
-        if integer:
-            return widgets.IntSlider(value=int(value), min=int(low), max=int(high), step=int(step),
-                                     description=name, continuous_update=False)
-        return widgets.FloatSlider(value=float(value), min=float(low), max=float(high), step=float(step),
-                                   description=name, continuous_update=False, readout_format=".3g")
-    raise TypeError(
-        f"slider {name!r} must be an ipywidgets widget, a (min, max, step[, value]) tuple, a list of "
-        f"options or a bool; got {describe(spec)}"
-    )
 
 
 def _geometry(data: DisplayData) -> tuple[Any, ...]:

@@ -23,7 +23,7 @@ from .._checks import check_array_3d, check_finite, describe
 from ..intensity.ops import CT_WINDOWS, clip_range, percentile_bounds, window_limits
 from ..volume import Volume
 
-Limits = Union[Mapping[str, float], Sequence[float], None]
+Limits = Union[Mapping[str, float], Sequence[float], None]  # noqa: UP007 (a runtime alias)
 
 _LIMIT_COLORS = ("tab:red", "tab:orange", "tab:green", "tab:purple")
 
@@ -35,9 +35,7 @@ def _values(data: Any, mask: np.ndarray | None, name: str) -> np.ndarray:
         return image.ravel()
     mask = np.asarray(mask)
     if mask.dtype != np.bool_ or mask.shape != image.shape:
-        raise ValueError(
-            f"mask must be a boolean array of shape {image.shape}; got {describe(mask)}"
-        )
+        raise ValueError(f"mask must be a boolean array of shape {image.shape}; got {describe(mask)}")
     return image[mask]
 
 
@@ -89,8 +87,17 @@ def draw_limits(ax: Axes, limits: Limits, *, linestyle: str = "--") -> list:
         artists.append(ax.axvline(value, color=color, linestyle=linestyle, linewidth=1.2))
         if name is not None:
             artists.append(
-                ax.text(value, 0.97, f"{name} = {value:.4g} ", transform=ax.get_xaxis_transform(),
-                        rotation=90, ha="right", va="top", fontsize=7, color=color)
+                ax.text(
+                    value,
+                    0.97,
+                    f"{name} = {value:.4g} ",
+                    transform=ax.get_xaxis_transform(),
+                    rotation=90,
+                    ha="right",
+                    va="top",
+                    fontsize=7,
+                    color=color,
+                )
             )
     return artists
 
@@ -218,7 +225,7 @@ def percentile_annotator(
     image = data.image if isinstance(data, Volume) else data
 
     def limits(values: Mapping[str, Any]) -> dict[str, float]:
-        low, high = percentile_bounds(image, values["lower"], values["upper"], mask)
+        low, high = percentile_bounds(image, values["lower"], values["upper"], mask=mask)
         return {f"p{values['lower']:g}": low, f"p{values['upper']:g}": high}
 
     return limits_annotator(limits)
@@ -318,10 +325,17 @@ def compare_histograms(
     """
     fig = Figure(figsize=figsize, layout="constrained")
     axes = fig.subplots(1, 2)
-    plot_histogram(before, ax=axes[0], bins=bins, mask=mask, limits=limits_before,
-                   title=titles[0], xlabel=xlabels[0])
-    plot_histogram(after, ax=axes[1], bins=bins, mask=mask, limits=limits_after,
-                   title=titles[1], xlabel=xlabels[1], color="tab:gray")
+    plot_histogram(before, ax=axes[0], bins=bins, mask=mask, limits=limits_before, title=titles[0], xlabel=xlabels[0])
+    plot_histogram(
+        after,
+        ax=axes[1],
+        bins=bins,
+        mask=mask,
+        limits=limits_after,
+        title=titles[1],
+        xlabel=xlabels[1],
+        color="tab:gray",
+    )
     return fig
 
 

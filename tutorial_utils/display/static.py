@@ -20,7 +20,8 @@ from matplotlib.figure import Figure
 
 from .._checks import describe
 from ._panels import add_legend, check_axes, draw_panel, layout_widths, root_figure, row_figsize
-from .slicing import as_display_data, check_alpha, check_indices, intensity_range
+from .overlay import check_alpha, intensity_range
+from .slicing import as_display_data, check_indices
 
 _OVERLAYS = ("fill", "contour", None)
 
@@ -112,8 +113,18 @@ def show_slices(
     axes = check_axes(axes)
     for axis, ax in enumerate(axes):
         draw_panel(
-            ax, disp.image, disp.label, disp.affine, disp.spacing, axis, idx[axis],
-            vmin=vmin, vmax=vmax, cmap=cmap, overlay=overlay, alpha=alpha,
+            ax,
+            disp.image,
+            disp.label,
+            disp.affine,
+            disp.spacing,
+            axis,
+            idx[axis],
+            vmin=vmin,
+            vmax=vmax,
+            cmap=cmap,
+            overlay=overlay,
+            alpha=alpha,
             crosshair_at=idx if crosshairs else None,
         )
     if legend is not None and disp.label is not None:
@@ -169,8 +180,10 @@ def show_comparison(items: Mapping[str, Any], indices: Any = None, **kwargs: Any
     for name in ("axes", "title"):
         if name in kwargs:
             raise TypeError(f"show_comparison() sets {name} itself (one row per item); got {name}=...")
-    rows = {str(key): as_display_data(value, kwargs.get("label"), kwargs.get("affine"), f"items[{key!r}]")
-            for key, value in items.items()}
+    rows = {
+        str(key): as_display_data(value, kwargs.get("label"), kwargs.get("affine"), f"items[{key!r}]")
+        for key, value in items.items()
+    }
     sizes = [row_figsize(d.image.shape, d.spacing) for d in rows.values()]
     figsize = kwargs.pop("figsize", None) or (max(w for w, _ in sizes), sum(h for _, h in sizes))
     fig = Figure(figsize=figsize, layout="constrained")

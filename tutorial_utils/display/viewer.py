@@ -4,7 +4,7 @@ One slider per plane moves through the volume; crosshairs show where the
 other two planes cut each panel; a window (min/max) slider, a label-overlay
 checkbox and an opacity slider complete it. The matplotlib figure is built
 once; on every change the three slices are windowed and blended with their
-labels in numpy (:func:`~tutorial_utils.display.slicing.composite`), pushed
+labels in numpy (:func:`~tutorial_utils.display.overlay.composite`), pushed
 into the existing image artists with ``set_data`` and the figure is sent to
 the page as a PNG (see :mod:`tutorial_utils.display._canvas`).
 """
@@ -17,20 +17,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from ._canvas import FigureImage
+from ._controls import SLIDER_LAYOUT, plane_sliders
 from ._panels import Panel, colormap_table, draw_rgba_panel, layout_widths, row_figsize, widget_figure
-from .slicing import (
-    PLANES,
-    as_display_data,
-    check_indices,
-    composite,
-    crosshair_position,
-    intensity_range,
-    overlay_table,
-    plane_slice,
-    three_slices,
-)
-
-_SLIDER_LAYOUT = {"width": "33%", "min_width": "180px"}
+from .overlay import composite, intensity_range, overlay_table
+from .slicing import PLANES, as_display_data, check_indices, crosshair_position, plane_slice, three_slices
 
 
 def _readout_format(span: float) -> str:
@@ -121,25 +111,33 @@ class SliceViewer(FigureImage):
         has_label = disp.label is not None
         data_min, data_max = float(disp.image.min()), float(disp.image.max())
         lowest, highest = min(data_min, vmin), max(data_max, vmax)
-        self.sliders = {
-            name: widgets.IntSlider(
-                value=start[axis], min=0, max=disp.image.shape[axis] - 1, description=name,
-                continuous_update=True, layout=widgets.Layout(**_SLIDER_LAYOUT),
-            )
-            for axis, name in enumerate(PLANES)
-        }
+        self.sliders = plane_sliders(disp.image.shape, start)
         self.window = widgets.FloatRangeSlider(
-            value=(vmin, vmax), min=lowest, max=highest, step=(highest - lowest) / 500,
-            description="window", continuous_update=True, readout_format=_readout_format(highest - lowest),
-            layout=widgets.Layout(**_SLIDER_LAYOUT),
+            value=(vmin, vmax),
+            min=lowest,
+            max=highest,
+            step=(highest - lowest) / 500,
+            description="window",
+            continuous_update=True,
+            readout_format=_readout_format(highest - lowest),
+            layout=widgets.Layout(**SLIDER_LAYOUT),
         )
         self.show_labels = widgets.Checkbox(
-            value=has_label, description="labels", disabled=not has_label, indent=False,
+            value=has_label,
+            description="labels",
+            disabled=not has_label,
+            indent=False,
             layout=widgets.Layout(width="90px"),
         )
         self.opacity = widgets.FloatSlider(
-            value=alpha, min=0.0, max=1.0, step=0.05, description="opacity", disabled=not has_label,
-            continuous_update=True, layout=widgets.Layout(**_SLIDER_LAYOUT),
+            value=alpha,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            description="opacity",
+            disabled=not has_label,
+            continuous_update=True,
+            layout=widgets.Layout(**SLIDER_LAYOUT),
         )
 
         figure = widget_figure(row_figsize(disp.image.shape, disp.spacing, panel_height), dpi)
@@ -147,7 +145,12 @@ class SliceViewer(FigureImage):
         axes = figure.subplots(1, 3, gridspec_kw={"width_ratios": widths})
         self.panels: tuple[Panel, ...] = tuple(
             draw_rgba_panel(
-                ax, self._composite(axis, start[axis]), disp.image.shape, disp.spacing, disp.affine, axis,
+                ax,
+                self._composite(axis, start[axis]),
+                disp.image.shape,
+                disp.spacing,
+                disp.affine,
+                axis,
                 crosshair_at=start,
             )
             for axis, ax in enumerate(axes)
@@ -162,11 +165,13 @@ class SliceViewer(FigureImage):
         self.show_labels.observe(lambda change: self._refresh_all(), names="value")
         self.opacity.observe(lambda change: self._on_opacity(), names="value")
 
-        self.widget = widgets.VBox([
-            self.image,
-            widgets.HBox(list(self.sliders.values())),
-            widgets.HBox([self.window, self.show_labels, self.opacity]),
-        ])
+        self.widget = widgets.VBox(
+            [
+                self.image,
+                widgets.HBox(list(self.sliders.values())),
+                widgets.HBox([self.window, self.show_labels, self.opacity]),
+            ]
+        )
         self.render()
 
     @property

@@ -108,9 +108,7 @@ def _bspline_matrix(size: int, num_control_points: int) -> np.ndarray:
     t = np.arange(size, dtype=np.float64) * (n - 1) / (size - 1)
     cell = np.minimum(np.floor(t).astype(np.intp), n - 2)
     s = t - cell
-    weights = np.stack(
-        [(1 - s) ** 3, 3 * s**3 - 6 * s**2 + 4, -3 * s**3 + 3 * s**2 + 3 * s + 1, s**3], axis=1
-    ) / 6.0
+    weights = np.stack([(1 - s) ** 3, 3 * s**3 - 6 * s**2 + 4, -3 * s**3 + 3 * s**2 + 3 * s + 1, s**3], axis=1) / 6.0
     padded = np.zeros((size, n + 2))
     rows = np.arange(size)
     for k in range(4):
@@ -360,9 +358,7 @@ def gaussian_displacement_field(
     noise *= 2.0
     noise -= 1.0
     noise *= alpha * step**-1.5
-    smooth = np.stack(
-        [ndimage.gaussian_filter(component, sigma / step, mode="constant") for component in noise]
-    )
+    smooth = np.stack([ndimage.gaussian_filter(component, sigma / step, mode="constant") for component in noise])
     if step == 1:
         return smooth
     w0, w1, w2 = (_linear_matrix(size, n, step) for size, n in zip(shape, coarse))

@@ -1,4 +1,4 @@
-"""Elastic deformation: warp a volume with a smooth random displacement field.
+"""Elastic deformation of arrays: warp with a displacement field, or with a random smooth one.
 
 U-Net (Ronneberger et al. 2015) trained on a few dozen annotated images by
 deforming them elastically: tissue is soft, so a smooth random warp gives new,
@@ -6,11 +6,12 @@ realistic shapes for free. The warped image at voxel ``x`` takes its value
 from ``x + u(x)`` in the input, so the image is *moved*, not changed in
 intensity, and the label map must move with exactly the same field.
 
-* :func:`warp` applies a given field (an array function);
+* :func:`warp` applies a given field;
 * :func:`elastic_transform` draws a B-spline field and warps an array;
-* :func:`random_elastic` does it to a :class:`~tutorial_utils.volume.Volume`
-  (image linear, label nearest neighbour, same field) and records the draw
-  and how strong the field was, so it can be replayed.
+* :func:`elastic_image_and_label` warps an image and its label map with the
+  same field and measures it (the core of
+  :func:`~tutorial_utils.elastic.transforms.random_elastic`, the
+  :class:`~tutorial_utils.volume.Volume` augmentation).
 
 Speed: the field is evaluated and used a few rows at a time, on every core,
 and never held whole; only the box that holds non-background voxels (grown
@@ -33,13 +34,13 @@ from scipy import ndimage
 from .._checks import (
     RngLike,
     as_float32_image,
-    as_rng,
     check_array_3d,
     check_label_array,
     check_order,
     describe,
 )
 from .._resampling import _prefiltered
+from .._threads import run_chunks
 from .field import (
     BSplineField,
     bspline_field,
@@ -48,9 +49,7 @@ from .field import (
     check_num_control_points,
     spacing_or_ones,
 )
-from .stats import PartialStats, Scratch, chunk_bounds, chunk_stats, merge_all, run_chunks, warn_if_folding
-from ..records import replayable
-from ..volume import TransformRecord, Volume
+from .stats import PartialStats, Scratch, chunk_bounds, chunk_stats, merge_all, warn_if_folding
 
 #: Field rows of one chunk: ``rows(start, stop, scratch) -> (3, stop - start, J, K)``.
 FieldRows = Callable[[int, int, Scratch], np.ndarray]
@@ -112,8 +111,7 @@ def _target(array: Any, order: int, cval: float, name: str = "array") -> _Target
         info = np.iinfo(arr.dtype)
         if not (cval.is_integer() and info.min <= cval <= info.max):
             raise ValueError(
-                f"cval must be an integer value of {arr.dtype} to warp an integer {name} with "
-                f"order 0; got {cval}"
+                f"cval must be an integer value of {arr.dtype} to warp an integer {name} with order 0; got {cval}"
             )
         return _Target(arr, 0, cval, np.empty(arr.shape, arr.dtype))
     arr = as_float32_image(arr, name)
@@ -209,7 +207,7 @@ def _warp(
         return chunk_stats(block, start - low, stop - low, spacing, scratch) if measure else None
 
     bounds = chunk_bounds(shape[0], shape[1] * shape[2])
-    parts = run_chunks(bounds, work, targets[0].out.size)
+    parts = run_chunks(bounds, work, targets[0].out.size, make_state=Scratch)
     return merge_all(parts) if measure else None  # type: ignore[arg-type]
 
 
@@ -221,7 +219,7 @@ def _bspline_rows(field: BSplineField) -> FieldRows:
     return rows
 
 
-def warp(array: Any, field: np.ndarray, order: int = 1, cval: float = 0.0) -> np.ndarray:
+def warp(array: Any, field: np.ndarray, *, order: int = 1, cval: float = 0.0) -> np.ndarray:
     """Warp a 3D array with a displacement field: ``out[x] = array[x + field[:, x]]``.
 
     Parameters
@@ -256,9 +254,7 @@ def warp(array: Any, field: np.ndarray, order: int = 1, cval: float = 0.0) -> np
     target = _target(array, order, cval)
     field = check_field(field)
     if field.shape[1:] != target.out.shape:
-        raise ValueError(
-            f"field must have shape (3, *array.shape) = {(3, *target.out.shape)}; got {field.shape}"
-        )
+        raise ValueError(f"field must have shape (3, *array.shape) = {(3, *target.out.shape)}; got {field.shape}")
     max_shift = [max(-float(c.min()), float(c.max())) for c in field]
     _warp([target], lambda start, stop, scratch: field[:, start:stop], max_shift)
     return target.out
@@ -279,7 +275,8 @@ def elastic_transform(
     Draws a field like
     :func:`~tutorial_utils.elastic.field.random_displacement_field` and
     warps ``array`` with it, without ever holding the whole field in memory.
-    For an image with a label map use :func:`random_elastic`, which moves
+    For an image with a label map use
+    :func:`~tutorial_utils.elastic.transforms.random_elastic`, which moves
     both with the same field; two calls here draw two different fields.
 
     Parameters
@@ -321,111 +318,67 @@ def elastic_transform(
     return target.out
 
 
-def _elastic_volume(
-    volume: Volume, seed: int, num_control_points: int, max_displacement: float
-) -> tuple[np.ndarray, np.ndarray | None, dict[str, float]]:
-    """Warp image (linear) and label (nearest) with the field of ``seed``; measure the field."""
-    field = bspline_field(volume.shape, num_control_points, max_displacement, volume.spacing, seed)
-    background = float(volume.image.min())
-    targets = [_Target(volume.image, 1, background, np.empty(volume.shape, np.float32))]
-    if volume.label is not None:
-        targets.append(_Target(volume.label, 0, 0.0, np.empty(volume.shape, volume.label.dtype)))
-    parts = _warp(targets, _bspline_rows(field), field.max_abs, volume.spacing, measure=True)
-    stats = parts.as_dict(with_mm=True)  # type: ignore[union-attr]
-    warn_if_folding(stats, stacklevel=4)
-    label = targets[1].out if volume.label is not None else None
-    return targets[0].out, label, stats
-
-
-@replayable("elastic")
-def _replay_elastic(
-    volume: Volume, *, seed: int, num_control_points: int, max_displacement: float, **measured: float
-) -> Volume:
-    """Re-apply a recorded elastic draw. ``measured`` (field statistics) is for the reader."""
-    image, label, _ = _elastic_volume(volume, seed, num_control_points, max_displacement)
-    return volume.replace(image=image, label=label)
-
-
-def random_elastic(
-    volume: Volume,
+def elastic_image_and_label(
+    image: np.ndarray,
+    label: np.ndarray | None,
     *,
-    num_control_points: int = 7,
-    max_displacement: float = 8.0,
-    rng: RngLike = None,
-) -> Volume:
-    """Random elastic deformation of a volume: image and label moved by the same smooth field.
+    seed: int,
+    num_control_points: int,
+    max_displacement: float,
+    spacing: tuple[float, float, float],
+) -> tuple[np.ndarray, np.ndarray | None, dict[str, float]]:
+    """Warp an image and its label map with one B-spline field, and measure the field.
 
-    The field comes from random vectors on ``num_control_points`` control
-    points per axis (border locked, so the faces stay put and nothing is
-    pulled in from outside), interpolated by a cubic B-spline; see
-    :func:`~tutorial_utils.elastic.field.random_displacement_field`. The
-    image is interpolated linearly, the label with nearest neighbour (no new
-    label values), the affine is kept.
-
-    The record in ``history`` holds the draw (a ``seed`` for the field, the
-    settings) and what the field did: ``field_mean_mm`` and ``field_max_mm``
-    (mean and largest displacement), ``field_min_jacobian`` and
-    ``field_folding_fraction`` (see
-    :func:`~tutorial_utils.elastic.stats.displacement_stats`).
+    The array core of :func:`~tutorial_utils.elastic.transforms.elastic_volume`,
+    which checks the parameters: the image is interpolated linearly (outside
+    the grid: its minimum), the label with nearest neighbour (outside: 0),
+    and the field statistics of
+    :func:`~tutorial_utils.elastic.stats.displacement_stats` (with mm) are
+    computed while the field is at hand.
 
     Parameters
     ----------
-    volume : Volume
+    image : (I, J, K) float32 ndarray
+        Finite. Not modified.
+    label : (I, J, K) integer ndarray or None
         Not modified.
-    num_control_points : int, default 7
-        Control points per axis, border included (>= 4). More points give
-        more local wiggles and fold sooner.
-    max_displacement : float, default 8.0
-        Bound on the displacement length in mm. With 7 control points the
-        mean displacement is about a sixth of it: check ``field_mean_mm``.
-    rng : numpy.random.Generator, int or None
-        Source of randomness; the same seed gives the same output.
+    seed : int
+        Seed of the field, as ``rng`` of
+        :func:`~tutorial_utils.elastic.field.random_displacement_field`.
+    num_control_points : int
+        Control points per axis (>= 4).
+    max_displacement : float
+        Bound on the displacement length in mm (>= 0).
+    spacing : tuple of 3 floats
+        Voxel size in mm.
 
     Returns
     -------
-    Volume
-        Same affine and dtypes; voxels outside the grid (reached only where
-        the field folds) take the image's minimum and label 0.
+    image : (I, J, K) float32 ndarray
+    label : (I, J, K) ndarray of ``label``'s dtype, or None
+    stats : dict of str to float
+        As :func:`~tutorial_utils.elastic.stats.displacement_stats` with ``spacing``.
 
     Warns
     -----
     FoldingWarning
-        When the field folds (too large ``max_displacement`` for the
-        control-point spacing).
+        When the field folds.
 
     Examples
     --------
-    >>> from tutorial_utils import replay
-    >>> label = np.zeros((32, 32, 32), np.uint8)
-    >>> label[8:24, 8:24, 8:24] = 3
-    >>> cube = Volume(label * 100.0, np.diag([2.0, 2.0, 2.0, 1.0]), label)
-    >>> out = random_elastic(cube, max_displacement=6.0, rng=0)
-    >>> np.unique(out.label).tolist(), out.history[-1].name
-    ([0, 3], 'elastic')
-    >>> sorted(out.history[-1].params)[:3]
-    ['field_folding_fraction', 'field_max_mm', 'field_mean_mm']
-    >>> bool(np.array_equal(replay(cube, out.history).image, out.image))
-    True
+    >>> image = np.zeros((12, 12, 12), np.float32)
+    >>> label = np.zeros((12, 12, 12), np.uint8)
+    >>> label[3:9, 3:9, 3:9] = 2
+    >>> out, moved, stats = elastic_image_and_label(
+    ...     image + label, label, seed=0, num_control_points=5, max_displacement=2.0, spacing=(1.0, 1.0, 1.0))
+    >>> np.unique(moved).tolist(), bool(0 < stats["max_displacement_mm"] <= 2.0)
+    ([0, 2], True)
     """
-    if not isinstance(volume, Volume):
-        raise TypeError(f"volume must be a Volume; got {describe(volume)}")
-    num_control_points = check_num_control_points(num_control_points)
-    max_displacement = check_nonnegative(max_displacement, "max_displacement")
-    seed = int(as_rng(rng).integers(2**63))
-    image, label, stats = _elastic_volume(volume, seed, num_control_points, max_displacement)
-    params = {
-        "seed": seed,
-        "num_control_points": num_control_points,
-        "max_displacement": max_displacement,
-        "field_mean_mm": _rounded(stats["mean_displacement_mm"]),
-        "field_max_mm": _rounded(stats["max_displacement_mm"]),
-        "field_min_jacobian": _rounded(stats["min_jacobian"]),
-        "field_folding_fraction": _rounded(stats["folding_fraction"]),
-    }
-    record = TransformRecord("elastic", params)
-    return Volume(image, volume.affine, label, volume.history + (record,))
-
-
-def _rounded(value: float) -> float:
-    """Four significant digits: readable in a history, and a tiny folding fraction stays > 0."""
-    return float(f"{value:.4g}")
+    field = bspline_field(image.shape, num_control_points, max_displacement, spacing, seed)
+    targets = [_Target(image, 1, float(image.min()), np.empty(image.shape, np.float32))]
+    if label is not None:
+        targets.append(_Target(label, 0, 0.0, np.empty(label.shape, label.dtype)))
+    parts = _warp(targets, _bspline_rows(field), field.max_abs, spacing, measure=True)
+    stats = parts.as_dict(with_mm=True)  # type: ignore[union-attr]
+    warn_if_folding(stats)
+    return targets[0].out, targets[1].out if label is not None else None, stats

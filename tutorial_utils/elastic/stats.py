@@ -6,32 +6,30 @@ determinant of the mapping ``x -> x + u(x)``: 1 where volume is kept, below 1
 where it is compressed, above 1 where it is stretched, and <= 0 where the
 mapping folds space over itself (anatomy torn or mirrored: never realistic).
 
-The work runs over chunks of rows on every core, with per-thread scratch
-buffers; :func:`run_chunks` is shared with the warp in
-:mod:`tutorial_utils.elastic`, which measures a field while it uses it.
+The work runs over chunks of rows on every core
+(:func:`tutorial_utils._threads.run_chunks`), with per-thread
+:class:`Scratch` buffers; :func:`chunk_stats` is shared with the warp in
+:mod:`tutorial_utils.elastic.ops`, which measures a field while it uses it.
 """
 
 from __future__ import annotations
 
 import math
-import queue
+import os
+import sys
 import warnings
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 
-from .._threads import num_threads as default_threads
+from .._threads import run_chunks
 from .field import check_field, spacing_or_ones
 
 #: Voxels per chunk of rows: the chunk's buffers stay in the CPU cache.
 _CHUNK_VOXELS = 1 << 18
-#: Below this many voxels, one thread is faster than starting several.
-_MIN_PARALLEL_VOXELS = 1 << 19
-
-T = TypeVar("T")
+#: Files of this package: a warning points at the first caller outside them.
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 class FoldingWarning(RuntimeWarning):
@@ -61,43 +59,6 @@ def chunk_bounds(n_rows: int, row_voxels: int) -> list[tuple[int, int]]:
     """Split ``n_rows`` rows of ``row_voxels`` voxels each into cache-sized chunks."""
     step = max(1, _CHUNK_VOXELS // max(row_voxels, 1))
     return [(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
-
-
-def run_chunks(
-    bounds: list[tuple[int, int]],
-    work: Callable[[int, int, Scratch], T],
-    n_voxels: int,
-    threads: int | None = None,
-) -> list[T]:
-    """Call ``work(start, stop, scratch)`` for every chunk; results in chunk order.
-
-    Big volumes use every core: each thread takes the next chunk from a
-    shared queue (so threads finishing early help with the rest) and keeps
-    its own :class:`Scratch`. numpy and ``scipy.ndimage`` release the GIL.
-    """
-    threads = default_threads() if threads is None else max(1, int(threads))
-    threads = min(threads, len(bounds)) if n_voxels >= _MIN_PARALLEL_VOXELS else 1
-    results: list = [None] * len(bounds)
-    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for index in range(len(bounds)):
-        todo.put(index)
-
-    def worker() -> None:
-        scratch = Scratch()
-        while True:
-            try:
-                index = todo.get_nowait()
-            except queue.Empty:
-                return
-            results[index] = work(*bounds[index], scratch)
-
-    if threads == 1:
-        worker()
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            for future in [pool.submit(worker) for _ in range(threads)]:
-                future.result()
-    return results
 
 
 @dataclass(frozen=True)
@@ -146,9 +107,7 @@ def merge_all(parts: Sequence[PartialStats]) -> PartialStats:
     return total
 
 
-def _length(
-    rows: np.ndarray, scale: Sequence[float] | None, out: np.ndarray, temp: np.ndarray
-) -> np.ndarray:
+def _length(rows: np.ndarray, scale: Sequence[float] | None, out: np.ndarray, temp: np.ndarray) -> np.ndarray:
     """Length of the vectors ``rows[:, ...]`` (times ``scale`` per component) into ``out``."""
     for axis in range(3):
         target = out if axis == 0 else temp
@@ -252,7 +211,20 @@ def chunk_stats(
     )
 
 
-def warn_if_folding(stats: dict[str, float], stacklevel: int = 3) -> None:
+def _caller_outside_package() -> int:
+    """The ``stacklevel`` of the first frame outside this package, seen from the caller.
+
+    A warning then points at the user's line (a notebook cell, a training
+    script) whether the function was called directly, by ``random_elastic``,
+    ``Compose`` or ``replay``.
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn_if_folding(stats: dict[str, float]) -> None:
     """Emit a :class:`FoldingWarning` when ``stats`` report folded voxels."""
     if stats["folding_fraction"] > 0:
         warnings.warn(
@@ -260,7 +232,7 @@ def warn_if_folding(stats: dict[str, float], stacklevel: int = 3) -> None:
             f"Jacobian determinant <= 0 (minimum {stats['min_jacobian']:.3g}), so anatomy is "
             f"torn or mirrored there; lower max_displacement or use fewer control points",
             FoldingWarning,
-            stacklevel=stacklevel,
+            stacklevel=_caller_outside_package(),
         )
 
 
@@ -294,16 +266,13 @@ def jacobian_determinant(field: np.ndarray) -> np.ndarray:
     def work(start: int, stop: int, scratch: Scratch) -> None:
         low, high = max(start - 1, 0), min(stop + 1, n_rows)
         block = field[:, low:high].astype(np.float32, copy=False)
-        np.multiply(_jacobian_determinant_times_8(block, start - low, stop - low, scratch), 0.125,
-                    out=out[start:stop])
+        np.multiply(_jacobian_determinant_times_8(block, start - low, stop - low, scratch), 0.125, out=out[start:stop])
 
-    run_chunks(chunk_bounds(n_rows, field.shape[2] * field.shape[3]), work, out.size)
+    run_chunks(chunk_bounds(n_rows, field.shape[2] * field.shape[3]), work, out.size, make_state=Scratch)
     return out
 
 
-def displacement_stats(
-    field: np.ndarray, spacing: Sequence[float] | float | None = None
-) -> dict[str, float]:
+def displacement_stats(field: np.ndarray, spacing: Sequence[float] | float | None = None) -> dict[str, float]:
     """Measure a displacement field: how far voxels move and whether it folds.
 
     Parameters
@@ -349,7 +318,7 @@ def displacement_stats(
         return chunk_stats(block, start - low, stop - low, spacing_mm, scratch)
 
     bounds = chunk_bounds(n_rows, field.shape[2] * field.shape[3])
-    parts = run_chunks(bounds, work, field[0].size)
+    parts = run_chunks(bounds, work, field[0].size, make_state=Scratch)
     stats = merge_all(parts).as_dict(with_mm=spacing_mm is not None)
     warn_if_folding(stats)
     return stats

@@ -1,16 +1,13 @@
-"""Intensity augmentations on ``Volume``: gamma, noise, bias field, scale and shift.
+"""Intensity augmentations on arrays: gamma, noise and a smooth bias field.
 
-They change the image only: the label and the affine pass through untouched
-(no voxel moves, so no label can change). Each one draws its parameters from
-``rng`` and records them in ``volume.history`` (a child seed for the noise and
-the bias field, which are large random arrays), so
-``replay(original, augmented.history)`` reproduces the output exactly.
+The math behind :mod:`tutorial_utils.intensity.augment_transforms`, which draws
+the parameters and applies these to a ``Volume``. Each function returns a new
+float32 array and never modifies its input.
 
 Where in a pipeline: the bias field and Rician noise assume non-negative
 magnitudes (raw MRI, or a CT window in [0, 1]); gamma works on any range (it
-keeps the image's minimum and maximum); scale/shift and Gaussian noise are
-usually applied after z-scoring, where their ranges are in units of the
-tissue's standard deviation.
+keeps the image's minimum and maximum); Gaussian noise is usually added after
+z-scoring, where its std is in units of the tissue's standard deviation.
 """
 
 from __future__ import annotations
@@ -20,45 +17,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .._checks import RngLike, as_rng, as_triple, check_array_3d, check_finite, describe
-from ..records import apply_recorded, replayable
-from ..volume import Volume, check_volume
+from .._checks import RngLike, as_rng, as_triple, check_finite, check_number, describe
+from .ops import check_intensities, float32_copy
 
-_SEED_BOUND = 2**63
-
-
-
-
-def _check_interval(value: Any, name: str, *, minimum: float | None = None) -> tuple[float, float]:
-    """A ``(low, high)`` pair of finite numbers with ``low <= high`` (and ``>= minimum``)."""
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise TypeError(f"{name} must be a (low, high) pair; got {describe(value)}")
-    for v in value:
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.number)):
-            raise TypeError(f"{name} must hold two real numbers; got {describe(value)}")
-        if not np.isfinite(v):
-            raise ValueError(f"{name} must be finite; got {describe(value)}")
-    low, high = float(value[0]), float(value[1])
-    if low > high:
-        raise ValueError(f"{name} must have low <= high; got {describe(value)}")
-    if minimum is not None and low < minimum:
-        raise ValueError(f"{name} must be >= {minimum}; got {describe(value)}")
-    return low, high
+#: Highest cosine frequency a random bias field may use (5 half-periods across the volume).
+MAX_BIAS_FREQUENCY = 5
 
 
 def _image_copy(image: Any) -> np.ndarray:
     """A fresh, finite float32 copy of a 3D ``image`` that the caller may write into."""
-    out = np.array(check_array_3d(image, "image"), dtype=np.float32, copy=True)
-    check_finite(out, "image")
-    return out
-
-
-def _draw(generator: np.random.Generator, interval: tuple[float, float]) -> float:
-    return float(generator.uniform(interval[0], interval[1]))
-
-
-def _child_seed(generator: np.random.Generator) -> int:
-    return int(generator.integers(_SEED_BOUND))
+    return float32_copy(check_intensities(image, "image"), "image")
 
 
 # --- gamma ---------------------------------------------------------------------------------
@@ -89,8 +57,7 @@ def adjust_gamma(image: np.ndarray, gamma: float) -> np.ndarray:
     >>> adjust_gamma(x, 2.0).ravel().tolist()
     [0.0, 0.0625, 1.0]
     """
-    if not (isinstance(gamma, (numbers.Real, np.number)) and np.isfinite(gamma) and gamma > 0):
-        raise ValueError(f"gamma must be a finite number > 0; got {describe(gamma)}")
+    gamma = check_number(gamma, "gamma", positive=True)
     out = _image_copy(image)
     low, high = out.min(), out.max()
     if high == low:
@@ -104,53 +71,13 @@ def adjust_gamma(image: np.ndarray, gamma: float) -> np.ndarray:
     return out
 
 
-@replayable("gamma")
-def _apply_gamma(volume: Volume, *, gamma: float) -> Volume:
-    return volume.replace(image=adjust_gamma(volume.image, gamma))
-
-
-def random_gamma(
-    volume: Volume, *, log_gamma_range: tuple[float, float] = (-0.3, 0.3), rng: RngLike = None
-) -> Volume:
-    """Random gamma (contrast) change: ``gamma = exp(u)``, ``u`` uniform in ``log_gamma_range``.
-
-    Drawing the logarithm makes brightening and darkening equally likely.
-    The image's minimum and maximum are kept (see :func:`adjust_gamma`).
-
-    Parameters
-    ----------
-    volume : Volume
-    log_gamma_range : (low, high)
-        Range of ``log(gamma)``; (-0.3, 0.3) gives gamma in about [0.74, 1.35].
-    rng : Generator, int or None
-
-    Returns
-    -------
-    Volume
-        New image, same label and affine; ``history`` records ``gamma``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tutorial_utils import Volume
-    >>> vol = Volume(np.linspace(0, 1, 27).reshape(3, 3, 3), np.eye(4))
-    >>> out = random_gamma(vol, rng=0)
-    >>> out.history[-1].name, 0.74 < out.history[-1].params["gamma"] < 1.35
-    ('gamma', True)
-    """
-    volume = check_volume(volume)
-    interval = _check_interval(log_gamma_range, "log_gamma_range")
-    gamma = float(np.exp(_draw(as_rng(rng), interval)))
-    return apply_recorded(volume, "gamma", gamma=gamma)
-
-
 # --- noise ---------------------------------------------------------------------------------
 
 
 def add_noise(
-    image: np.ndarray, std: float, seed: int, kind: Literal["gaussian", "rician"] = "gaussian"
+    image: np.ndarray, std: float, *, kind: Literal["gaussian", "rician"] = "gaussian", rng: RngLike = None
 ) -> np.ndarray:
-    """Add noise of standard deviation ``std`` generated from ``seed``.
+    """Add noise of standard deviation ``std``, drawn from ``rng``.
 
     ``"gaussian"``: ``x + n`` with ``n ~ N(0, std²)``.
     ``"rician"``: ``sqrt((x + n1)² + n2²)``, the noise of a magnitude MRI
@@ -163,9 +90,9 @@ def add_noise(
     image : (I, J, K) float32 ndarray
     std : float
         Noise standard deviation in the image's units, >= 0.
-    seed : int
-        Seed of the noise field; the same seed gives the same noise.
     kind : {"gaussian", "rician"}
+    rng : Generator, int or None
+        Source of the noise field; the same seed gives the same noise.
 
     Returns
     -------
@@ -175,17 +102,16 @@ def add_noise(
     --------
     >>> import numpy as np
     >>> x = np.zeros((20, 20, 20), np.float32)
-    >>> round(float(add_noise(x, 2.0, seed=0).std()), 1)
+    >>> round(float(add_noise(x, 2.0, rng=0).std()), 1)
     2.0
-    >>> bool((add_noise(x, 2.0, seed=0, kind="rician") >= 0).all())
+    >>> bool((add_noise(x, 2.0, kind="rician", rng=0) >= 0).all())
     True
     """
-    if kind not in ("gaussian", "rician"):
-        raise ValueError(f'kind must be "gaussian" or "rician"; got {kind!r}')
-    if not (isinstance(std, (numbers.Real, np.number)) and np.isfinite(std) and std >= 0):
-        raise ValueError(f"std must be a finite number >= 0; got {describe(std)}")
+    if not isinstance(kind, str) or kind not in ("gaussian", "rician"):
+        raise ValueError(f'kind must be "gaussian" or "rician"; got {describe(kind)}')
+    std = check_number(std, "std", minimum=0.0)
     image = _image_copy(image)
-    generator = np.random.default_rng(seed)
+    generator = as_rng(rng)
     out = generator.standard_normal(image.shape, dtype=np.float32)
     out *= np.float32(std)
     out += image
@@ -194,55 +120,6 @@ def add_noise(
         imaginary *= np.float32(std)
         out = np.hypot(out, imaginary, out=out)
     return out
-
-
-@replayable("noise")
-def _apply_noise(volume: Volume, *, std: float, kind: str, seed: int) -> Volume:
-    return volume.replace(image=add_noise(volume.image, std, seed, kind))  # type: ignore[arg-type]
-
-
-def random_noise(
-    volume: Volume,
-    *,
-    std_range: tuple[float, float] = (0.0, 0.1),
-    kind: Literal["gaussian", "rician"] = "gaussian",
-    rng: RngLike = None,
-) -> Volume:
-    """Add random noise: ``std`` uniform in ``std_range``, a fresh noise field per call.
-
-    Parameters
-    ----------
-    volume : Volume
-    std_range : (low, high)
-        Range of the noise standard deviation, **in the image's units**: the
-        default (0, 0.1) suits a z-scored image (up to a tenth of the tissue
-        std) or a window in [0, 1]. On raw MRI or HU scale it up.
-    kind : {"gaussian", "rician"}
-        Rician for magnitude MRI (see :func:`add_noise`).
-    rng : Generator, int or None
-
-    Returns
-    -------
-    Volume
-        New image, same label and affine; ``history`` records ``std``,
-        ``kind`` and the noise field's ``seed``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tutorial_utils import Volume
-    >>> vol = Volume(np.zeros((8, 8, 8)), np.eye(4))
-    >>> a, b = random_noise(vol, rng=1), random_noise(vol, rng=1)
-    >>> bool(np.array_equal(a.image, b.image)), sorted(a.history[-1].params)
-    (True, ['kind', 'seed', 'std'])
-    """
-    volume = check_volume(volume)
-    interval = _check_interval(std_range, "std_range", minimum=0.0)
-    if kind not in ("gaussian", "rician"):
-        raise ValueError(f'kind must be "gaussian" or "rician"; got {kind!r}')
-    generator = as_rng(rng)
-    std = _draw(generator, interval)
-    return apply_recorded(volume, "noise", std=std, kind=kind, seed=_child_seed(generator))
 
 
 # --- bias field ----------------------------------------------------------------------------
@@ -266,7 +143,9 @@ def cosine_bias_field(
     shape : (3,) tuple of int
         Output shape ``(I, J, K)``.
     coefficients : (n, n, n) ndarray
-        ``c[a, b, c]``; frequencies ``0 .. n - 1`` per axis.
+        ``c[a, b, c]``; frequencies ``0 .. n - 1`` per axis (for a field of
+        total frequency ``a + b + c <= max_frequency``, see
+        :func:`random_bias_coefficients`).
     max_log_gain : float, optional
         If given (>= 0), ``p`` is first rescaled so that ``max |p|`` over the
         grid equals it: the gain then spans at most
@@ -290,15 +169,10 @@ def cosine_bias_field(
     if coefficients.ndim != 3 or len(set(coefficients.shape)) != 1:
         raise ValueError(f"coefficients must be an (n, n, n) array; got shape {coefficients.shape}")
     check_finite(coefficients, "coefficients")
-    if max_log_gain is not None and not (
-        isinstance(max_log_gain, (numbers.Real, np.number)) and np.isfinite(max_log_gain) and max_log_gain >= 0
-    ):
-        raise ValueError(f"max_log_gain must be a finite number >= 0 or None; got {describe(max_log_gain)}")
+    if max_log_gain is not None:
+        max_log_gain = check_number(max_log_gain, "max_log_gain", minimum=0.0, meaning=" or None")
     frequencies = np.arange(coefficients.shape[0])
-    bases = [
-        np.cos(np.pi * np.outer(np.arange(size) + 0.5, frequencies) / size).astype(np.float32)
-        for size in shape
-    ]
+    bases = [np.cos(np.pi * np.outer(np.arange(size) + 0.5, frequencies) / size).astype(np.float32) for size in shape]
     field = np.einsum("kc,abc->abk", bases[2], coefficients)
     field = np.einsum("jb,abk->ajk", bases[1], field)
     field = np.tensordot(bases[0], field, axes=(1, 0))
@@ -308,137 +182,53 @@ def cosine_bias_field(
     return np.exp(field, out=field)
 
 
-def _bias_coefficients(seed: int, order: int) -> np.ndarray:
-    """Coefficients uniform in [-1, 1] for total frequency ``a + b + c <= order``, 0 otherwise."""
-    generator = np.random.default_rng(seed)
-    powers = np.indices((order + 1,) * 3).sum(axis=0)
-    coefficients = generator.uniform(-1.0, 1.0, size=powers.shape)
-    coefficients[powers > order] = 0.0
+def check_max_frequency(max_frequency: Any) -> int:
+    """Return ``max_frequency`` as an int from 0 to :data:`MAX_BIAS_FREQUENCY`."""
+    if isinstance(max_frequency, (bool, np.bool_)) or not isinstance(max_frequency, numbers.Integral):
+        raise TypeError(f"max_frequency must be an int from 0 to {MAX_BIAS_FREQUENCY}; got {describe(max_frequency)}")
+    if not 0 <= max_frequency <= MAX_BIAS_FREQUENCY:
+        raise ValueError(
+            f"max_frequency must be an int from 0 to {MAX_BIAS_FREQUENCY} (half-periods across the "
+            f"volume: 0 a global gain, 1 a ramp, 3 gentle shading); got {max_frequency}"
+        )
+    return int(max_frequency)
+
+
+def random_bias_coefficients(max_frequency: int = 3, *, rng: RngLike = None) -> np.ndarray:
+    """Coefficients for :func:`cosine_bias_field`: uniform in [-1, 1] up to a total frequency.
+
+    ``c[a, b, c]`` is drawn uniformly in [-1, 1] where ``a + b + c <=
+    max_frequency`` and is 0 above, so the field has no finer detail than
+    ``max_frequency`` half-periods across the volume along any direction.
+
+    Parameters
+    ----------
+    max_frequency : int
+        Highest total frequency, 0 to 5.
+    rng : Generator, int or None
+
+    Returns
+    -------
+    (max_frequency + 1, max_frequency + 1, max_frequency + 1) float64 ndarray
+
+    Examples
+    --------
+    >>> c = random_bias_coefficients(2, rng=0)
+    >>> c.shape, float(c[2, 2, 2]), bool(c[1, 0, 1] != 0)
+    ((3, 3, 3), 0.0, True)
+    """
+    max_frequency = check_max_frequency(max_frequency)
+    generator = as_rng(rng)
+    total = np.indices((max_frequency + 1,) * 3).sum(axis=0)
+    coefficients = generator.uniform(-1.0, 1.0, size=total.shape)
+    coefficients[total > max_frequency] = 0.0
     return coefficients
 
 
-@replayable("bias_field")
-def _apply_bias_field(volume: Volume, *, order: int, strength: float, seed: int) -> Volume:
-    field = cosine_bias_field(volume.shape, _bias_coefficients(seed, order), max_log_gain=strength)
-    field *= volume.image
-    return volume.replace(image=field)
-
-
-def random_bias_field(
-    volume: Volume, *, strength: float = 0.3, order: int = 3, rng: RngLike = None
-) -> Volume:
-    """Multiply by a random smooth field: the slow shading of an MRI coil.
-
-    The field is ``exp(p)`` for a sum ``p`` of low-frequency cosines with
-    total frequency ``<= order`` (see :func:`cosine_bias_field`). Its
-    coefficients are drawn from a child seed that the history records; then
-    ``p`` is scaled so that ``max |p| = strength``: the gain stays within
-    ``[exp(-strength), exp(strength)]`` and reaches one of the two ends
-    somewhere in the volume. The seed decides the field's shape,
-    ``strength`` its size.
-
-    Parameters
-    ----------
-    volume : Volume
-        Intensities >= 0 (raw MRI, before normalization), where a gain is a
-        brightness change; on a z-scored image a gain > 1 would push the
-        negative values further down instead.
-    strength : float
-        Largest ``|log gain|``, >= 0; 0 gives no change. The default 0.3 gives
-        a gain within [0.74, 1.35], reaching one of the two ends.
-    order : int
-        Highest total frequency (half-periods across the volume), 0 to 5;
-        0 is a global gain, 1 a ramp, 3 gentle smooth shading.
-    rng : Generator, int or None
-
-    Returns
-    -------
-    Volume
-        New image, same label and affine; ``history`` records ``order``,
-        ``strength`` and the field's ``seed``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tutorial_utils import Volume
-    >>> vol = Volume(np.ones((8, 8, 8)), np.eye(4))
-    >>> field = random_bias_field(vol, rng=0).image
-    >>> bool(field.min() > 0), bool(field.std() > 0)
-    (True, True)
-    """
-    volume = check_volume(volume)
-    if not (isinstance(strength, (numbers.Real, np.number)) and np.isfinite(strength) and strength >= 0):
-        raise ValueError(f"strength must be a finite number >= 0; got {describe(strength)}")
-    if isinstance(order, (bool, np.bool_)) or not isinstance(order, (numbers.Integral, np.integer)):
-        raise TypeError(f"order must be an int in [0, 5]; got {describe(order)}")
-    if not 0 <= order <= 5:
-        raise ValueError(f"order must be in [0, 5]; got {order}")
-    seed = _child_seed(as_rng(rng))
-    return apply_recorded(volume, "bias_field", order=int(order), strength=float(strength), seed=seed)
-
-
-# --- scale and shift -----------------------------------------------------------------------
-
-
-@replayable("intensity_scale_shift")
-def _apply_scale_shift(volume: Volume, *, scale: float, shift: float) -> Volume:
-    image = volume.image * np.float32(scale)
-    image += np.float32(shift)
-    return volume.replace(image=image)
-
-
-def random_intensity_scale_shift(
-    volume: Volume,
-    *,
-    scale_range: tuple[float, float] = (0.9, 1.1),
-    shift_range: tuple[float, float] = (-0.1, 0.1),
-    rng: RngLike = None,
-) -> Volume:
-    """``x * scale + shift`` with ``scale`` and ``shift`` drawn uniformly.
-
-    Mimics the global intensity differences between scanners that a
-    per-volume normalization does not fully remove.
-
-    Parameters
-    ----------
-    volume : Volume
-    scale_range : (low, high)
-        Range of the multiplicative factor.
-    shift_range : (low, high)
-        Range of the offset, in the image's units (for a z-scored image,
-        in tissue standard deviations).
-    rng : Generator, int or None
-
-    Returns
-    -------
-    Volume
-        New image, same label and affine; ``history`` records ``scale`` and ``shift``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tutorial_utils import Volume
-    >>> vol = Volume(np.ones((2, 2, 2)), np.eye(4))
-    >>> out = random_intensity_scale_shift(vol, rng=0)
-    >>> p = out.history[-1].params
-    >>> bool(np.allclose(out.image, p["scale"] + p["shift"]))
-    True
-    """
-    volume = check_volume(volume)
-    scales = _check_interval(scale_range, "scale_range")
-    shifts = _check_interval(shift_range, "shift_range")
-    generator = as_rng(rng)
-    scale = _draw(generator, scales)
-    shift = _draw(generator, shifts)
-    return apply_recorded(volume, "intensity_scale_shift", scale=scale, shift=shift)
-
-
 __all__ = [
+    "MAX_BIAS_FREQUENCY",
     "add_noise",
     "adjust_gamma",
     "cosine_bias_field",
-    "random_bias_field",
-    "random_gamma",
-    "random_intensity_scale_shift",
-    "random_noise",
+    "random_bias_coefficients",
 ]

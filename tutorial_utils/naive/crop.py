@@ -40,12 +40,12 @@ def crop_3d_volume(image, crop_dim, crop_size):
     assert image.ndim == 3, "3d volume needed"
     (n0, n1, n2), (a0, a1, a2), (s0, s1, s2) = image.shape, crop_dim, crop_size
     if n0 == s0:
-        return image[:, a1:a1 + s1, a2:a2 + s2]
+        return image[:, a1 : a1 + s1, a2 : a2 + s2]
     elif n1 == s1:
-        return image[a0:a0 + s0, :, a2:a2 + s2]
+        return image[a0 : a0 + s0, :, a2 : a2 + s2]
     elif n2 == s2:
-        return image[a0:a0 + s0, a1:a1 + s1, :]
-    return image[a0:a0 + s0, a1:a1 + s1, a2:a2 + s2]
+        return image[a0 : a0 + s0, a1 : a1 + s1, :]
+    return image[a0 : a0 + s0, a1 : a1 + s1, a2 : a2 + s2]
 
 
 def random_crop_3d(image, crop_size, rng=None):

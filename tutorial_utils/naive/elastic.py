@@ -33,8 +33,7 @@ def blog_displacement_field(shape, alpha=4, sigma=35, rng=None):
     """NAIVE: three full-resolution smoothed noise fields times ``alpha`` (see module), float64."""
     gen = np.random.default_rng(rng)
     return np.stack(
-        [ndimage.gaussian_filter(gen.random(shape) * 2 - 1, sigma, mode="constant", cval=0.0) * alpha
-         for _ in range(3)]
+        [ndimage.gaussian_filter(gen.random(shape) * 2 - 1, sigma, mode="constant", cval=0.0) * alpha for _ in range(3)]
     )
 
 

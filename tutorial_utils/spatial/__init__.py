@@ -2,11 +2,11 @@
 
 * Array layer (numpy in, numpy out): :mod:`.affine_ops` (``affine_matrix``,
   ``apply_affine``, ``rotate``, ``flip``, ``shift``) and :mod:`.resize_ops`
-  (``resize``, ``rescale``, ``zoom``).
+  (``resize``, ``rescale``, ``zoom``, ``antialias_sigma``).
 * Volume layer (``Volume`` in, ``Volume`` out, one record per call):
   :mod:`.affine_transforms` (flip, rotate, shift, affine and their random
-  versions) and :mod:`.resize_transforms` (``zoom_volume``, ``random_zoom``,
-  ``resample_to_spacing``, ``resize_volume``).
+  versions) and :mod:`.resize_transforms` (``resample_to_spacing``,
+  ``resize_volume``, ``zoom_volume``, ``random_zoom``).
 """
 
 from .affine_ops import affine_matrix, apply_affine, flip, rotate, shift
@@ -20,5 +20,5 @@ from .affine_transforms import (
     rotate_volume,
     shift_volume,
 )
-from .resize_ops import antialias_sigma, random_zoom, rescale, resize, zoom, zoom_volume
-from .resize_transforms import grid_affine, resample_to_spacing, resize_volume
+from .resize_ops import antialias_sigma, rescale, resize, zoom
+from .resize_transforms import grid_affine, random_zoom, resample_to_spacing, resize_volume, zoom_volume

@@ -27,27 +27,28 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
-from .. import _resampling, _threads
 from .._checks import (
-    as_float32_image,
+    as_resampling_input,
     as_triple,
     check_array_3d,
     check_axis,
     check_homogeneous_matrix,
-    check_order,
+    check_shape,
     describe,
+    resolve_cval,
 )
+from .._resampling import affine_transform
 
-Cval = Union[float, str]
+Cval = float | str
 """A fill value: a number, or ``"min"`` for the input's minimum."""
 
 #: Rotation "about axis a" turns the first axis of the plane towards the second
 #: (the right-hand rule in (i, j, k) order).
-_PLANE_ABOUT_AXIS = {0: (1, 2), 1: (2, 0), 2: (0, 1)}
+PLANE_ABOUT_AXIS = {0: (1, 2), 1: (2, 0), 2: (0, 1)}
 
 
 def affine_matrix(
@@ -99,7 +100,7 @@ def affine_matrix(
     >>> np.diag(m)[:3], m[:3, 3]  # magnify 2x: read at half the distance from the centre
     (array([0.5, 0.5, 0.5]), array([1., 1., 1.]))
     """
-    shape = _check_shape(shape)
+    shape = check_shape(shape)
     if isinstance(rotation, (numbers.Number, np.number)):
         raise TypeError(
             f"rotation must be 3 angles in degrees, about axes 0, 1 and 2; got the single number "
@@ -108,9 +109,7 @@ def affine_matrix(
     angles = as_triple(rotation, "rotation")
     factors = as_triple(scale, "scale", positive=True, allow_zero=False)
     steps = np.array(as_triple(translation, "translation"))
-    voxel_mm = np.ones(3) if spacing is None else np.array(
-        as_triple(spacing, "spacing", positive=True, allow_zero=False)
-    )
+    voxel_mm = _voxel_mm(spacing)
     if translation_units not in ("voxels", "mm"):
         raise ValueError(f"translation_units must be 'voxels' or 'mm'; got {translation_units!r}")
     if translation_units == "mm":
@@ -119,7 +118,7 @@ def affine_matrix(
         steps = steps / voxel_mm
     rotation_matrix = np.eye(3)
     for axis, angle in enumerate(angles):
-        rotation_matrix = _plane_rotation(angle, *_PLANE_ABOUT_AXIS[axis]) @ rotation_matrix
+        rotation_matrix = _plane_rotation(angle, *PLANE_ABOUT_AXIS[axis]) @ rotation_matrix
     inverse = np.diag(1.0 / np.array(factors)) @ rotation_matrix.T  # (R S)^-1, exact for R = I
     return _pullback(shape, inverse, steps, voxel_mm)
 
@@ -167,21 +166,19 @@ def apply_affine(
     >>> apply_affine(a, affine_matrix(a.shape, translation=(1, 0, 0)))[:, 1, 1]
     array([0., 1., 0.], dtype=float32)
     """
-    arr = _as_resampling_input(array, order)
+    arr = as_resampling_input(array, order)
     matrix = check_homogeneous_matrix(matrix, "matrix", " (homogeneous, OUTPUT -> INPUT)")
-    fill = _resolve_cval(arr, cval)
+    fill = resolve_cval(arr, cval)
     source = arr.view(np.uint8) if arr.dtype == np.bool_ else arr
-    out = _resampling.affine_transform(
-        source, matrix[:3, :3], matrix[:3, 3], order=order, cval=fill, output_dtype=source.dtype
-    )
+    out = affine_transform(source, matrix[:3, :3], matrix[:3, 3], order=order, cval=fill, output_dtype=source.dtype)
     return out.view(np.bool_) if arr.dtype == np.bool_ else out
 
 
 def rotate(
     array: Any,
     angle: float,
-    axes: Sequence[int] = (0, 1),
     *,
+    axes: Sequence[int] = (0, 1),
     order: int = 1,
     cval: Cval = "min",
     spacing: Sequence[float] | None = None,
@@ -223,17 +220,14 @@ def rotate(
     >>> bool(np.array_equal(rotate(a, 90, axes=(0, 1)), np.rot90(a, 1, axes=(0, 1))))
     True
     """
-    plane = _check_axes(axes)
+    plane = check_plane_axes(axes)
     degrees = _check_angle(angle)
     shape = check_array_3d(array, "array").shape
-    voxel_mm = np.ones(3) if spacing is None else np.array(
-        as_triple(spacing, "spacing", positive=True, allow_zero=False)
-    )
     inverse = _plane_rotation(degrees, *plane).T
-    return apply_affine(array, _pullback(shape, inverse, np.zeros(3), voxel_mm), order=order, cval=cval)
+    return apply_affine(array, _pullback(shape, inverse, np.zeros(3), _voxel_mm(spacing)), order=order, cval=cval)
 
 
-def flip(array: Any, axis: int | Sequence[int]) -> np.ndarray:
+def flip(array: Any, axes: int | Sequence[int]) -> np.ndarray:
     """Mirror ``array`` along one axis or several; the dtype is kept.
 
     Exact (no interpolation) and its own inverse. Returns a C-contiguous copy:
@@ -244,8 +238,9 @@ def flip(array: Any, axis: int | Sequence[int]) -> np.ndarray:
     ----------
     array : (I, J, K) array_like
         Image or label map.
-    axis : int or sequence of int
-        Axis or axes to mirror (distinct, in [-3, 3)).
+    axes : int or sequence of int
+        Axis or axes to mirror (distinct, in [-3, 3)); an empty sequence
+        gives a copy.
 
     Returns
     -------
@@ -257,7 +252,7 @@ def flip(array: Any, axis: int | Sequence[int]) -> np.ndarray:
     array([2, 1, 0])
     """
     arr = check_array_3d(array, "array")
-    return np.ascontiguousarray(np.flip(arr, _check_flip_axes(axis)))
+    return np.array(np.flip(arr, check_flip_axes(axes)), order="C", copy=True)
 
 
 def shift(
@@ -286,7 +281,8 @@ def shift(
     Returns
     -------
     (I, J, K) ndarray
-        Same dtype rules as :func:`apply_affine`.
+        A whole-voxel shift copies every value exactly; the dtype follows
+        the rules of :func:`apply_affine`.
 
     Examples
     --------
@@ -297,8 +293,8 @@ def shift(
     if not all(float(s).is_integer() for s in steps):
         shape = check_array_3d(array, "array").shape
         return apply_affine(array, affine_matrix(shape, translation=steps), order=order, cval=cval)
-    arr = _as_resampling_input(array, order)
-    fill = _resolve_cval(arr, cval)
+    arr = as_resampling_input(array, order)
+    fill = resolve_cval(arr, cval)
     out = np.full(arr.shape, fill, dtype=arr.dtype)
     target, source = [], []
     for step, n in zip((int(s) for s in steps), arr.shape):
@@ -308,6 +304,13 @@ def shift(
         source.append(slice(max(-step, 0), n - max(step, 0)))
     out[tuple(target)] = arr[tuple(source)]
     return out
+
+
+def _voxel_mm(spacing: Any) -> np.ndarray:
+    """Voxel size in mm per axis; ones (voxel space) when ``spacing`` is None."""
+    if spacing is None:
+        return np.ones(3)
+    return np.array(as_triple(spacing, "spacing", positive=True, allow_zero=False))
 
 
 def _pullback(
@@ -339,41 +342,6 @@ def _plane_rotation(degrees: float, first: int, second: int) -> np.ndarray:
     return matrix
 
 
-def _as_resampling_input(array: Any, order: Any) -> np.ndarray:
-    """The array to resample: float32, but integer labels stay integer at order 0."""
-    order = check_order(order)
-    arr = check_array_3d(array, "array")
-    if order == 0 and (np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_):
-        return arr
-    return as_float32_image(arr, "array")
-
-
-def _resolve_cval(array: np.ndarray, cval: Any) -> float:
-    if isinstance(cval, str):
-        if cval != "min":
-            raise ValueError(f"cval must be a number or 'min'; got {cval!r}")
-        return float(array.min()) if array.size else 0.0
-    if isinstance(cval, (bool, np.bool_)) or not isinstance(cval, (numbers.Real, np.number)):
-        raise TypeError(f"cval must be a number or 'min'; got {describe(cval)}")
-    if not np.isfinite(cval):
-        raise ValueError(f"cval must be finite; got {cval}")
-    if not np.issubdtype(array.dtype, np.floating) and not float(cval).is_integer():
-        raise ValueError(f"cval must be a whole number for an integer label map; got {cval}")
-    return float(cval)
-
-
-
-
-def _check_shape(shape: Any) -> tuple[int, int, int]:
-    if isinstance(shape, np.ndarray):
-        shape = tuple(shape.tolist())
-    if not isinstance(shape, Sequence) or len(shape) != 3:
-        raise ValueError(f"shape must be 3 positive ints (I, J, K); got {describe(shape)}")
-    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) and n > 0 for n in shape):
-        raise ValueError(f"shape must be 3 positive ints (I, J, K); got {describe(shape)}")
-    return tuple(int(n) for n in shape)  # type: ignore[return-value]
-
-
 def _check_angle(angle: Any, name: str = "angle") -> float:
     if isinstance(angle, (bool, np.bool_)) or not isinstance(angle, (numbers.Real, np.number)):
         raise TypeError(f"{name} must be a number of degrees; got {describe(angle)}")
@@ -382,7 +350,8 @@ def _check_angle(angle: Any, name: str = "angle") -> float:
     return float(angle)
 
 
-def _check_axes(axes: Any) -> tuple[int, int]:
+def check_plane_axes(axes: Any) -> tuple[int, int]:
+    """``axes`` as a pair of two different axes in 0..2: the plane of a rotation."""
     if isinstance(axes, (str, bytes)) or not isinstance(axes, (Sequence, np.ndarray)) or len(axes) != 2:
         raise ValueError(f"axes must be a pair of different axes, e.g. (0, 1); got {describe(axes)}")
     first, second = (check_axis(a, "axes") for a in axes)
@@ -391,14 +360,15 @@ def _check_axes(axes: Any) -> tuple[int, int]:
     return first, second
 
 
-def _check_flip_axes(axis: Any, name: str = "axis") -> tuple[int, ...]:
-    if isinstance(axis, (Sequence, np.ndarray)) and not isinstance(axis, (str, bytes)):
-        axes = tuple(check_axis(a, name) for a in axis)
+def check_flip_axes(axes: Any) -> tuple[int, ...]:
+    """``axes`` (an int or a sequence of distinct ints) as a tuple of axes in 0..2."""
+    if isinstance(axes, (Sequence, np.ndarray)) and not isinstance(axes, (str, bytes)):
+        checked = tuple(check_axis(a, "axes") for a in axes)
     else:
-        axes = (check_axis(axis, name),)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"{name} must not repeat an axis; got {describe(axis)}")
-    return axes
+        checked = (check_axis(axes, "axes"),)
+    if len(set(checked)) != len(checked):
+        raise ValueError(f"axes must not repeat an axis; got {describe(axes)}")
+    return checked
 
 
 __all__ = ["affine_matrix", "apply_affine", "flip", "rotate", "shift"]

@@ -7,11 +7,12 @@ Two kinds of functions:
   label map gets exactly the image's geometry with nearest-neighbour
   interpolation (never a new label value) and a fill of 0 (background). The
   affine is kept: these augmentations move the anatomy on a fixed grid.
+  Each is a recorded step (:func:`~tutorial_utils.records.volume_transform`):
+  every call adds one record to ``volume.history``.
 * random: :func:`random_flip`, :func:`random_rotate`, :func:`random_shift`,
-  :func:`random_affine`. Each draws its parameters from ``rng``, then applies
-  the deterministic function through
-  :func:`~tutorial_utils.records.apply_recorded`, so ``volume.history`` shows
-  what was drawn and :func:`~tutorial_utils.records.replay` repeats it.
+  :func:`random_affine`. Each draws its parameters from ``rng``, then calls
+  one deterministic function, so ``volume.history`` shows what was drawn and
+  :func:`~tutorial_utils.records.replay` repeats it.
 
 Rotation, scaling and the translation of :func:`affine_volume` act in
 millimetres (the volume's spacing), about the volume centre. :func:`random_shift`
@@ -20,27 +21,27 @@ moves by whole voxels, drawn as a fraction of each axis' own size.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .._checks import RngLike, as_rng, as_triple, check_probability, describe
+from .._checks import RngLike, as_range, as_rng, as_triple, check_bool, check_probability, describe
+from ..records import random_transform, volume_transform
+from ..volume import Volume, check_volume
 from .affine_ops import (
-    _PLANE_ABOUT_AXIS,
+    PLANE_ABOUT_AXIS,
     Cval,
-    _check_axes,
-    _check_flip_axes,
     affine_matrix,
     apply_affine,
+    check_flip_axes,
+    check_plane_axes,
     flip,
     shift,
 )
-from ..records import apply_recorded, replayable
-from ..volume import Volume, check_volume
 
-@replayable("flip")
+
+@volume_transform("flip")
 def flip_volume(volume: Volume, axes: int | Sequence[int]) -> Volume:
     """Mirror image and label along the same ``axes``; the affine is kept.
 
@@ -68,15 +69,14 @@ def flip_volume(volume: Volume, axes: int | Sequence[int]) -> Volume:
     >>> flip_volume(vol, axes=0).image[:, 0, 0]
     array([4., 0.], dtype=float32)
     """
-    check_volume(volume)
-    if isinstance(axes, (Sequence, np.ndarray)) and not isinstance(axes, str) and len(axes) == 0:
+    axes = check_flip_axes(axes)
+    if not axes:
         return volume
-    axes = _check_flip_axes(axes, "axes")
     label = None if volume.label is None else flip(volume.label, axes)
     return volume.replace(image=flip(volume.image, axes), label=label)
 
 
-@replayable("affine")
+@volume_transform("affine")
 def affine_volume(
     volume: Volume,
     *,
@@ -117,7 +117,11 @@ def affine_volume(
     >>> affine_volume(vol, rotation=(0, 0, 30), scale=1.1).shape
     (5, 5, 5)
     """
-    check_volume(volume)
+    return _affine(volume, rotation, scale, translation, order, cval)
+
+
+def _affine(volume: Volume, rotation: Any, scale: Any, translation: Any, order: Any, cval: Any) -> Volume:
+    """The resampling of :func:`affine_volume` (and :func:`rotate_volume`), which records nothing."""
     matrix = affine_matrix(
         volume.shape,
         rotation=rotation,
@@ -131,7 +135,7 @@ def affine_volume(
     return volume.replace(image=image, label=label)
 
 
-@replayable("rotate")
+@volume_transform("rotate")
 def rotate_volume(volume: Volume, rotation: Sequence[float], *, order: int = 1, cval: Cval = "min") -> Volume:
     """Rotate image and label about the centre, in millimetres: :func:`affine_volume` with rotation only.
 
@@ -141,13 +145,11 @@ def rotate_volume(volume: Volume, rotation: Sequence[float], *, order: int = 1, 
     >>> rotate_volume(vol, (0, 0, 90)).shape
     (4, 4, 4)
     """
-    return affine_volume(volume, rotation=rotation, order=order, cval=cval)
+    return _affine(volume, rotation, 1.0, 0.0, order, cval)
 
 
-@replayable("shift")
-def shift_volume(
-    volume: Volume, offset: float | Sequence[float], *, order: int = 1, cval: Cval = "min"
-) -> Volume:
+@volume_transform("shift")
+def shift_volume(volume: Volume, offset: float | Sequence[float], *, order: int = 1, cval: Cval = "min") -> Volume:
     """Move image and label by ``offset`` voxels per axis; the affine is kept.
 
     Whole-voxel offsets are exact copies (no interpolation); fractional ones
@@ -159,21 +161,19 @@ def shift_volume(
     >>> shift_volume(vol, (1, 0, 0)).image.ravel()
     array([0., 0., 1., 2.], dtype=float32)
     """
-    check_volume(volume)
     image = shift(volume.image, offset, order=order, cval=cval)
     label = None if volume.label is None else shift(volume.label, offset, order=0, cval=0)
     return volume.replace(image=image, label=label)
 
 
-def random_flip(
-    volume: Volume, *, probability: float | Sequence[float] = (0.5, 0.0, 0.0), rng: RngLike = None
-) -> Volume:
+@random_transform
+def random_flip(volume: Volume, *, p: float | Sequence[float] = (0.5, 0.0, 0.0), rng: RngLike = None) -> Volume:
     """Mirror image and label along randomly chosen axes (always the same axes for both).
 
     Parameters
     ----------
     volume : Volume
-    probability : float or (3,) sequence of float
+    p : float or (3,) sequence of float
         Chance of a flip along each axis, in [0, 1]. The default flips only
         axis 0, which is left-right in the RAS/LAS samples of this course
         (check ``volume.axcodes`` for yours); flipping head-foot or
@@ -188,16 +188,17 @@ def random_flip(
     Examples
     --------
     >>> vol = Volume(np.zeros((2, 2, 2)), np.eye(4))
-    >>> random_flip(vol, probability=1.0, rng=0).history[-1].params
+    >>> random_flip(vol, p=1.0, rng=0).history[-1].params
     {'axes': (0, 1, 2)}
     """
     check_volume(volume)
-    chances = [check_probability(p, "probability") for p in as_triple(probability, "probability")]
+    chances = [check_probability(chance, "p") for chance in as_triple(p, "p")]
     draws = as_rng(rng).random(3)
     axes = tuple(axis for axis in range(3) if draws[axis] < chances[axis])
-    return apply_recorded(volume, "flip", axes=axes)
+    return flip_volume(volume, axes=axes)
 
 
+@random_transform
 def random_rotate(
     volume: Volume,
     *,
@@ -238,7 +239,7 @@ def random_rotate(
     (0.0, 0.0, 10.0)
     """
     check_volume(volume)
-    low, high = _angle_range(degrees)
+    low, high = as_range(degrees, "degrees")
     gen = as_rng(rng)
     if isinstance(axes, str):
         if axes not in ("all", "plane"):
@@ -249,14 +250,15 @@ def random_rotate(
             about = int(gen.integers(3))
             rotation = tuple(float(gen.uniform(low, high)) if a == about else 0.0 for a in range(3))
     else:
-        first, second = _check_axes(axes)
+        first, second = check_plane_axes(axes)
         about = 3 - first - second
-        sign = 1.0 if _PLANE_ABOUT_AXIS[about] == (first, second) else -1.0
+        sign = 1.0 if PLANE_ABOUT_AXIS[about] == (first, second) else -1.0
         angle = float(gen.uniform(low, high))
         rotation = tuple(sign * angle if a == about else 0.0 for a in range(3))
-    return apply_recorded(volume, "rotate", rotation=rotation, order=order, cval=cval)
+    return rotate_volume(volume, rotation, order=order, cval=cval)
 
 
+@random_transform
 def random_shift(
     volume: Volume,
     *,
@@ -265,6 +267,10 @@ def random_shift(
     rng: RngLike = None,
 ) -> Volume:
     """Move image and label by a random whole number of voxels per axis (exact, no interpolation).
+
+    Whole voxels keep every value as it is, so image and label stay exactly
+    aligned; for a translation in mm, with scaling and rotation, in one
+    resampling, use :func:`random_affine`.
 
     Parameters
     ----------
@@ -294,15 +300,16 @@ def random_shift(
     gen = as_rng(rng)
     limits = [int(np.floor(f * n)) for f, n in zip(fractions, volume.shape)]
     offset = tuple(int(gen.integers(-m, m + 1)) for m in limits)
-    return apply_recorded(volume, "shift", offset=offset, cval=cval)
+    return shift_volume(volume, offset, cval=cval)
 
 
+@random_transform
 def random_affine(
     volume: Volume,
     *,
     degrees: float | Sequence[float] = 10.0,
-    scale_range: Sequence[float] = (0.9, 1.1),
-    shift_range: float | Sequence[float] = 5.0,
+    scale_range: float | Sequence[float] = (0.9, 1.1),
+    translation_range: float | Sequence[float] = 5.0,
     isotropic: bool = True,
     order: int = 1,
     cval: Cval = "min",
@@ -319,11 +326,12 @@ def random_affine(
     volume : Volume
     degrees : float or (low, high)
         Angle range for each of the three axes (a number ``d``: ``[-d, d]``).
-    scale_range : (low, high)
-        Range of the size factor, both > 0; > 1 magnifies.
-    shift_range : float or (3,) sequence of float
-        Largest translation in mm, per axis or for all: uniform in
-        ``[-shift_range, shift_range]``.
+    scale_range : (low, high) or float
+        Range of the size factor, low > 0; > 1 magnifies. A number ``d``
+        means ``(1 - d, 1 + d)``.
+    translation_range : float or (low, high)
+        Translation in mm, drawn for each axis from this range (a number
+        ``d``: ``[-d, d]``).
     isotropic : bool
         One scale factor for all axes (True) or one per axis.
     order : int
@@ -345,44 +353,23 @@ def random_affine(
     ['cval', 'order', 'rotation', 'scale', 'translation']
     """
     check_volume(volume)
-    low, high = _angle_range(degrees)
-    scale_low, scale_high = _range(scale_range, "scale_range")
-    if scale_low <= 0:
-        raise ValueError(f"scale_range must hold factors > 0; got {describe(scale_range)}")
-    shifts = as_triple(shift_range, "shift_range", positive=True)
-    if not isinstance(isotropic, (bool, np.bool_)):
-        raise TypeError(f"isotropic must be True or False; got {describe(isotropic)}")
+    low, high = as_range(degrees, "degrees")
+    scale_low, scale_high = check_scale_range(scale_range)
+    shift_low, shift_high = as_range(translation_range, "translation_range")
+    isotropic = check_bool(isotropic, "isotropic")
     gen = as_rng(rng)
     rotation = tuple(float(a) for a in gen.uniform(low, high, size=3))
     factors = gen.uniform(scale_low, scale_high, size=1 if isotropic else 3)
     factor: float | tuple[float, ...] = float(factors[0]) if isotropic else tuple(float(f) for f in factors)
-    translation = tuple(float(gen.uniform(-m, m)) for m in shifts)
-    return apply_recorded(
-        volume, "affine", rotation=rotation, scale=factor, translation=translation, order=order, cval=cval
-    )
+    translation = tuple(float(t) for t in gen.uniform(shift_low, shift_high, size=3))
+    return affine_volume(volume, rotation=rotation, scale=factor, translation=translation, order=order, cval=cval)
 
 
-
-
-def _angle_range(degrees: Any) -> tuple[float, float]:
-    if isinstance(degrees, (numbers.Real, np.number)) and not isinstance(degrees, (bool, np.bool_)):
-        if not np.isfinite(degrees) or degrees < 0:
-            raise ValueError(f"degrees must be a finite number >= 0 or a (low, high) pair; got {degrees}")
-        return -float(degrees), float(degrees)
-    return _range(degrees, "degrees")
-
-
-def _range(value: Any, name: str) -> tuple[float, float]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)) or len(value) != 2:
-        raise TypeError(f"{name} must be a (low, high) pair of numbers; got {describe(value)}")
-    for v in value:
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.number)):
-            raise TypeError(f"{name} must be a (low, high) pair of numbers; got {describe(value)}")
-        if not np.isfinite(v):
-            raise ValueError(f"{name} must be finite; got {describe(value)}")
-    low, high = float(value[0]), float(value[1])
-    if low > high:
-        raise ValueError(f"{name} must be a (low, high) pair with low <= high; got {describe(value)}")
+def check_scale_range(scale_range: Any) -> tuple[float, float]:
+    """``scale_range`` as ``(low, high)`` with ``0 < low <= high``; a number ``d`` is ``(1 - d, 1 + d)``."""
+    low, high = as_range(scale_range, "scale_range", center=1.0)
+    if low <= 0:
+        raise ValueError(f"scale_range must hold factors > 0; got {describe(scale_range)} (range {low:g} to {high:g})")
     return low, high
 
 

@@ -1,4 +1,4 @@
-"""Resize, rescale and zoom a 3D array; ``random_zoom`` for a ``Volume``.
+"""Resize, rescale and zoom a 3D array.
 
 Three operations that blog code often mixes up:
 
@@ -29,38 +29,21 @@ with a Gaussian whose width follows the downsampling factor of each axis
 
 from __future__ import annotations
 
+import functools
 import math
-import numbers
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 from scipy import ndimage
 
-from .. import _resampling, _threads
+from .._checks import as_resampling_input, as_triple, check_array_3d, check_bool, check_order, check_shape, resolve_cval
+from .._resampling import affine_transform
 from .._separable import resample_separable
-from .._checks import (
-    RngLike,
-    as_float32_image,
-    as_rng,
-    as_triple,
-    check_array_3d,
-    check_finite,
-    check_order,
-    describe,
-)
-from ..records import apply_recorded, replayable
-from ..volume import Volume
+from .._threads import num_threads, run_tasks, slab_bounds
+from .affine_ops import Cval
 
-__all__ = ["antialias_sigma", "random_zoom", "rescale", "resize", "zoom", "zoom_volume"]
-
-
-def check_shape(shape: Any, name: str = "shape") -> tuple[int, int, int]:
-    """Return ``shape`` as three positive ints."""
-    if not isinstance(shape, (Sequence, np.ndarray)) or isinstance(shape, (str, bytes)):
-        raise TypeError(f"{name} must be a sequence of 3 ints (I, J, K); got {describe(shape)}")
-    return as_triple(shape, name, integer=True, positive=True, allow_zero=False)  # type: ignore[return-value]
+__all__ = ["antialias_sigma", "rescale", "resize", "zoom"]
 
 
 def antialias_sigma(factor: float | Sequence[float]) -> tuple[float, float, float]:
@@ -108,36 +91,21 @@ def _smooth(array: np.ndarray, sigma: Sequence[float]) -> np.ndarray:
 
 
 def _gaussian_along(source: np.ndarray, target: np.ndarray, axis: int, sigma: float) -> None:
-    """1D Gaussian along ``axis``, in slabs cut along another axis, one per thread.
+    """1D Gaussian along ``axis``, in slabs cut along another axis, run by :func:`~tutorial_utils._threads.run_tasks`.
 
     ``target`` may be ``source``: scipy copies each line before filtering it,
     and the slabs hold disjoint lines.
     """
     split = 1 if axis == 0 else 0
-    bounds = np.linspace(0, source.shape[split], _threads.num_threads() + 1).round().astype(int)
 
     def fill(start: int, stop: int) -> None:
         index = [slice(None)] * 3
         index[split] = slice(start, stop)
-        ndimage.gaussian_filter1d(
-            source[tuple(index)], sigma, axis=axis, output=target[tuple(index)], mode="nearest"
-        )
+        ndimage.gaussian_filter1d(source[tuple(index)], sigma, axis=axis, output=target[tuple(index)], mode="nearest")
 
-    with ThreadPoolExecutor(max_workers=len(bounds) - 1) as pool:
-        for future in [pool.submit(fill, a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]:
-            future.result()
-
-
-def _prepare(array: Any, order: int, name: str = "array") -> np.ndarray:
-    """Validate ``array``: float32 for interpolation, integer dtype kept for order 0."""
-    if order > 0:
-        return as_float32_image(array, name)
-    arr = check_array_3d(array, name)
-    if np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_:
-        return arr
-    arr = arr.astype(np.float32, copy=False)
-    check_finite(arr, name)
-    return arr
+    threads = num_threads()
+    tasks = [functools.partial(fill, a, b) for a, b in slab_bounds(source.shape[split], threads)]
+    run_tasks(tasks, source.size, threads)
 
 
 def sample_centred(
@@ -173,7 +141,7 @@ def sample_centred(
     if order <= 1 and mode == "nearest":
         result = resample_separable(source, step_arr, offset, output_shape, order)  # same values, far faster
     else:
-        result = _resampling.affine_transform(
+        result = affine_transform(
             source,
             np.diag(step_arr),
             offset,
@@ -186,7 +154,7 @@ def sample_centred(
     return result.view(np.bool_) if array.dtype == np.bool_ else result
 
 
-def resize(array: Any, shape: Sequence[int], order: int = 1, *, antialias: bool = True) -> np.ndarray:
+def resize(array: Any, shape: Sequence[int], *, order: int = 1, antialias: bool = True) -> np.ndarray:
     """Resample a 3D array to a new shape over the same field of view.
 
     .. warning::
@@ -224,15 +192,14 @@ def resize(array: Any, shape: Sequence[int], order: int = 1, *, antialias: bool 
     (2, 3, 16)
     """
     order = check_order(order)
-    arr = _prepare(array, order)
+    arr = as_resampling_input(array, order)
     new_shape = check_shape(shape)
+    antialias = check_bool(antialias, "antialias")
     step = [n / m for n, m in zip(arr.shape, new_shape)]
     return sample_centred(arr, step, new_shape, order=order, mode="nearest", antialias=antialias)
 
 
-def rescale(
-    array: Any, factor: float | Sequence[float], order: int = 1, *, antialias: bool = True
-) -> np.ndarray:
+def rescale(array: Any, factor: float | Sequence[float], *, order: int = 1, antialias: bool = True) -> np.ndarray:
     """Resize a 3D array by a factor per axis: shape ``round(old_shape * factor)``.
 
     The blog's ``resize_data_volume_by_scale``. A factor > 1 gives more,
@@ -267,12 +234,10 @@ def rescale(
     order = check_order(order)
     arr = check_array_3d(array, "array")
     shape = tuple(max(1, math.floor(n * f + 0.5)) for n, f in zip(arr.shape, factors))
-    return resize(arr, shape, order, antialias=antialias)
+    return resize(arr, shape, order=order, antialias=antialias)
 
 
-def zoom(
-    array: Any, factor: float | Sequence[float], order: int = 1, cval: float = 0.0
-) -> np.ndarray:
+def zoom(array: Any, factor: float | Sequence[float], *, order: int = 1, cval: Cval = "min") -> np.ndarray:
     """Magnify (factor > 1) or shrink (factor < 1) the content about the centre, same shape.
 
     The voxel at the centre ``(n - 1) / 2`` stays where it is; everything else
@@ -291,9 +256,10 @@ def zoom(
         shapes (a sphere stays a sphere in mm, whatever the spacing).
     order : int, default 1
         Spline order (0 for labels: keeps the integer dtype).
-    cval : float, default 0.0
+    cval : float or "min", default "min"
         Value of the voxels that come from outside the field of view when
-        shrinking (use the background: 0 for MRI, about -1000 HU for CT).
+        shrinking: a number, or ``"min"`` for the input's minimum (the
+        background: 0 for most MRI, about -1000 HU for CT).
 
     Returns
     -------
@@ -309,96 +275,6 @@ def zoom(
     """
     factors = as_triple(factor, "factor", positive=True, allow_zero=False)
     order = check_order(order)
-    arr = _prepare(array, order)
-    if not isinstance(cval, (numbers.Real, np.number)) or isinstance(cval, (bool, np.bool_)):
-        raise TypeError(f"cval must be a real number; got {describe(cval)}")
-    if not np.isfinite(cval):
-        raise ValueError(f"cval must be finite; got {cval}")
+    arr = as_resampling_input(array, order)
     step = [1.0 / f for f in factors]
-    return sample_centred(arr, step, arr.shape, order=order, mode="grid-constant", cval=float(cval))
-
-
-@replayable("zoom")
-def zoom_volume(volume: Volume, factor: float | tuple[float, float, float]) -> Volume:
-    """Deterministic half of :func:`random_zoom`: zoom image and label about the centre.
-
-    The image is interpolated linearly and filled with its minimum (the
-    background) where content comes from outside the field of view; the label
-    uses nearest neighbour and 0 there. The affine is kept.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> vol = Volume(np.ones((4, 4, 4)), np.eye(4), np.ones((4, 4, 4), np.uint8))
-    >>> zoom_volume(vol, 0.5).label[:, 1, 1].tolist()
-    [0, 1, 1, 0]
-    """
-    if not isinstance(volume, Volume):
-        raise TypeError(f"volume must be a Volume; got {describe(volume)}")
-    image = zoom(volume.image, factor, order=1, cval=float(volume.image.min()))
-    label = None if volume.label is None else zoom(volume.label, factor, order=0, cval=0)
-    return Volume(image, volume.affine, label, volume.history)
-
-
-def random_zoom(
-    volume: Volume,
-    *,
-    scale_range: tuple[float, float] = (0.8, 1.2),
-    isotropic: bool = True,
-    rng: RngLike = None,
-) -> Volume:
-    """Zoom a ``Volume`` in or out about its centre by a random factor (augmentation).
-
-    The factor is drawn uniformly from ``scale_range`` (one for all axes, or
-    one per axis with ``isotropic=False``) and recorded in ``history`` under
-    ``"zoom"``, so :func:`~tutorial_utils.records.replay` reproduces it. The
-    shape and the affine are kept: the anatomy looks bigger or smaller on the
-    same grid. Image linear, label nearest neighbour.
-
-    Parameters
-    ----------
-    volume : Volume
-        Image with optional label.
-    scale_range : (float, float), default (0.8, 1.2)
-        Lowest and highest factor, both > 0; > 1 magnifies.
-    isotropic : bool, default True
-        One factor for all axes (shapes kept) or one per axis.
-    rng : Generator, int or None
-        Source of randomness; the same seed gives the same output.
-
-    Returns
-    -------
-    Volume
-        Zoomed copy; ``history[-1].params["factor"]`` is what was drawn.
-
-    Examples
-    --------
-    >>> from tutorial_utils import load_sample
-    >>> out = random_zoom(load_sample("epi"), rng=0)
-    >>> out.shape, round(out.history[-1].params["factor"], 3)
-    ((128, 96, 24), 1.055)
-    """
-    if not isinstance(volume, Volume):
-        raise TypeError(f"volume must be a Volume; got {describe(volume)}")
-    low, high = _check_range(scale_range, "scale_range")
-    if not isinstance(isotropic, (bool, np.bool_)):
-        raise TypeError(f"isotropic must be a bool; got {describe(isotropic)}")
-    generator = as_rng(rng)
-    if isotropic:
-        factor: float | tuple[float, float, float] = float(generator.uniform(low, high))
-    else:
-        factor = tuple(float(f) for f in generator.uniform(low, high, size=3))  # type: ignore[assignment]
-    return apply_recorded(volume, "zoom", factor=factor)
-
-
-def _check_range(value: Any, name: str) -> tuple[float, float]:
-    """Return ``(low, high)`` with ``0 < low <= high``."""
-    if not isinstance(value, (Sequence, np.ndarray)) or isinstance(value, (str, bytes)) or len(value) != 2:
-        raise TypeError(f"{name} must be a pair of numbers (low, high); got {describe(value)}")
-    for v in value:
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.number)):
-            raise TypeError(f"{name} must hold real numbers; got {describe(value)}")
-    low, high = float(value[0]), float(value[1])
-    if not (np.isfinite(low) and np.isfinite(high) and 0 < low <= high):
-        raise ValueError(f"{name} must satisfy 0 < low <= high (finite); got {describe(value)}")
-    return low, high
+    return sample_centred(arr, step, arr.shape, order=order, mode="grid-constant", cval=resolve_cval(arr, cval))

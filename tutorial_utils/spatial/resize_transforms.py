@@ -1,4 +1,4 @@
-"""Change the grid of a ``Volume``: resample to a voxel size, or resize to a shape.
+"""Change the grid of a ``Volume`` (resample to a voxel size, resize to a shape), or zoom on it.
 
 Both keep the anatomy where it is in the world: the affine is updated so that
 ``new_affine @ (i, j, k, 1)`` is the world position (mm) of the sample stored
@@ -26,6 +26,9 @@ axes' directions, so oblique affines (e.g. the ``"epi"`` sample) stay
 oblique and correct: nothing is reoriented, unlike
 ``nibabel.processing.resample_to_output``, which resamples onto a world-aligned
 (RAS) grid starting at the first voxel centre.
+
+:func:`zoom_volume` and :func:`random_zoom`, by contrast, keep the grid and the
+affine: the anatomy itself gets bigger or smaller (an augmentation).
 """
 
 from __future__ import annotations
@@ -35,12 +38,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .._checks import as_triple, check_order, describe
-from ..records import apply_recorded, replayable
-from .resize_ops import check_shape, sample_centred
+from .._checks import RngLike, as_rng, as_triple, check_bool, check_order, check_shape
+from ..records import random_transform, volume_transform
 from ..volume import Volume, check_volume
+from .affine_ops import Cval
+from .affine_transforms import check_scale_range
+from .resize_ops import sample_centred, zoom
 
-__all__ = ["grid_affine", "resample_to_spacing", "resize_volume"]
+__all__ = ["grid_affine", "random_zoom", "resample_to_spacing", "resize_volume", "zoom_volume"]
 
 
 def grid_affine(
@@ -79,40 +84,17 @@ def grid_affine(
 
 
 def _resample(volume: Volume, shape: Sequence[int], step: Sequence[float], order: int, antialias: bool) -> Volume:
+    """``volume`` on the centred grid of ``shape`` voxels, ``step`` old voxels apart (checked arguments)."""
     image = sample_centred(volume.image, step, shape, order=order, mode="nearest", antialias=antialias)
     label = None
     if volume.label is not None:
         label = sample_centred(volume.label, step, shape, order=0, mode="nearest")
-    return Volume(image, grid_affine(volume.affine, volume.shape, shape, step), label, volume.history)
+    return volume.replace(image=image, affine=grid_affine(volume.affine, volume.shape, shape, step), label=label)
 
 
-
-
-def _check_antialias(antialias: object) -> bool:
-    if not isinstance(antialias, (bool, np.bool_)):
-        raise TypeError(f"antialias must be True or False; got {describe(antialias)}")
-    return bool(antialias)
-
-
-@replayable("resample")
-def _resample_to_spacing(
-    volume: Volume, *, spacing: tuple[float, float, float], order: int, antialias: bool
-) -> Volume:
-    """Replayer of :func:`resample_to_spacing` (recorded as ``"resample"``)."""
-    step = [t / s for t, s in zip(spacing, volume.spacing)]
-    shape = tuple(max(1, math.floor(n / f + 0.5)) for n, f in zip(volume.shape, step))
-    return _resample(volume, shape, step, order, antialias)
-
-
-@replayable("resize")
-def _resize_volume(volume: Volume, *, shape: tuple[int, int, int], order: int, antialias: bool) -> Volume:
-    """Replayer of :func:`resize_volume` (recorded as ``"resize"``)."""
-    step = [n / m for n, m in zip(volume.shape, shape)]
-    return _resample(volume, shape, step, order, antialias)
-
-
+@volume_transform("resample")
 def resample_to_spacing(
-    volume: Volume, spacing: float | Sequence[float], order: int = 1, *, antialias: bool = True
+    volume: Volume, spacing: float | Sequence[float], *, order: int = 1, antialias: bool = True
 ) -> Volume:
     """Resample a ``Volume`` to a new voxel size in mm, keeping world coordinates.
 
@@ -142,7 +124,7 @@ def resample_to_spacing(
         Shape ``round(old_shape * old_spacing / spacing)``; spacing exactly
         ``spacing``; ``affine @ (i, j, k, 1)`` is the world position of the
         sample at ``[i, j, k]``. ``history`` gains a ``"resample"`` record
-        (``spacing``, ``order``, ``antialias``), so
+        (``spacing``, ``order``, ``antialias`` as given), so
         :func:`~tutorial_utils.records.replay` repeats this step too.
 
     Examples
@@ -152,16 +134,17 @@ def resample_to_spacing(
     >>> epi.shape, epi.spacing, epi.axcodes
     ((85, 64, 18), (3.0, 3.0, 3.0), ('L', 'A', 'S'))
     >>> epi.history[-1]
-    TransformRecord(name='resample', params={'spacing': (3.0, 3.0, 3.0), 'order': 1, 'antialias': True})
+    TransformRecord(name='resample', params={'spacing': 3.0, 'order': 1, 'antialias': True})
     """
-    volume = check_volume(volume)
     target = as_triple(spacing, "spacing", positive=True, allow_zero=False)
-    return apply_recorded(
-        volume, "resample", spacing=target, order=check_order(order), antialias=_check_antialias(antialias)
-    )
+    order, antialias = check_order(order), check_bool(antialias, "antialias")
+    step = [t / s for t, s in zip(target, volume.spacing)]
+    shape = tuple(max(1, math.floor(n / f + 0.5)) for n, f in zip(volume.shape, step))
+    return _resample(volume, shape, step, order, antialias)
 
 
-def resize_volume(volume: Volume, shape: Sequence[int], order: int = 1, *, antialias: bool = True) -> Volume:
+@volume_transform("resize")
+def resize_volume(volume: Volume, shape: Sequence[int], *, order: int = 1, antialias: bool = True) -> Volume:
     """Resize a ``Volume`` to a shape over the same field of view, updating the affine.
 
     .. warning::
@@ -196,8 +179,97 @@ def resize_volume(volume: Volume, shape: Sequence[int], order: int = 1, *, antia
     >>> small.shape, tuple(round(s, 2) for s in small.spacing)
     ((64, 64, 24), (4.0, 3.0, 2.2))
     """
-    volume = check_volume(volume)
-    return apply_recorded(
-        volume, "resize", shape=check_shape(shape), order=check_order(order), antialias=_check_antialias(antialias)
-    )
+    shape = check_shape(shape)
+    order, antialias = check_order(order), check_bool(antialias, "antialias")
+    step = [n / m for n, m in zip(volume.shape, shape)]
+    return _resample(volume, shape, step, order, antialias)
 
+
+@volume_transform("zoom")
+def zoom_volume(volume: Volume, factor: float | Sequence[float], *, order: int = 1, cval: Cval = "min") -> Volume:
+    """Zoom image and label about the centre on the same grid; the shape and affine are kept.
+
+    The deterministic step of :func:`random_zoom`, built on
+    :func:`~tutorial_utils.spatial.resize_ops.zoom`: a factor > 1 magnifies
+    the anatomy. The label uses nearest neighbour and 0 where content comes
+    from outside the field of view.
+
+    Parameters
+    ----------
+    volume : Volume
+    factor : float or (3,) sequence of float
+        Magnification per axis, > 0.
+    order : int, default 1
+        Image interpolation order (the label always uses 0).
+    cval : float or "min", default "min"
+        Image fill where the content shrinks away from the border; ``"min"``
+        is the image's minimum (its background).
+
+    Returns
+    -------
+    Volume
+        ``history`` gains a ``"zoom"`` record (``factor``, ``order``, ``cval``).
+
+    Examples
+    --------
+    >>> vol = Volume(np.ones((4, 4, 4)), np.eye(4), np.ones((4, 4, 4), np.uint8))
+    >>> zoom_volume(vol, 0.5).label[:, 1, 1].tolist()
+    [0, 1, 1, 0]
+    """
+    image = zoom(volume.image, factor, order=order, cval=cval)
+    label = None if volume.label is None else zoom(volume.label, factor, order=0, cval=0)
+    return volume.replace(image=image, label=label)
+
+
+@random_transform
+def random_zoom(
+    volume: Volume,
+    *,
+    scale_range: float | Sequence[float] = (0.8, 1.2),
+    isotropic: bool = True,
+    order: int = 1,
+    cval: Cval = "min",
+    rng: RngLike = None,
+) -> Volume:
+    """Zoom a ``Volume`` in or out about its centre by a random factor (augmentation).
+
+    The factor is drawn uniformly from ``scale_range`` (one for all axes, or
+    one per axis with ``isotropic=False``), then :func:`zoom_volume` applies
+    it and records it under ``"zoom"``, so
+    :func:`~tutorial_utils.records.replay` reproduces it. The shape and the
+    affine are kept: the anatomy looks bigger or smaller on the same grid.
+
+    Parameters
+    ----------
+    volume : Volume
+        Image with optional label.
+    scale_range : (low, high) or float, default (0.8, 1.2)
+        Range of the factor, low > 0; a number ``d`` means ``(1 - d, 1 + d)``.
+        > 1 magnifies.
+    isotropic : bool, default True
+        One factor for all axes (shapes kept) or one per axis.
+    order : int, default 1
+        Image interpolation order (the label always uses 0).
+    cval : float or "min", default "min"
+        Image fill where the content shrinks away from the border.
+    rng : Generator, int or None
+        Source of randomness; the same seed gives the same output.
+
+    Returns
+    -------
+    Volume
+        Zoomed copy; ``history[-1].params["factor"]`` is what was drawn.
+
+    Examples
+    --------
+    >>> from tutorial_utils import load_sample
+    >>> out = random_zoom(load_sample("epi"), rng=0)
+    >>> out.shape, round(out.history[-1].params["factor"], 3)
+    ((128, 96, 24), 1.055)
+    """
+    check_volume(volume)
+    low, high = check_scale_range(scale_range)
+    isotropic = check_bool(isotropic, "isotropic")
+    draws = as_rng(rng).uniform(low, high, size=1 if isotropic else 3)
+    factor = float(draws[0]) if isotropic else tuple(float(f) for f in draws)
+    return zoom_volume(volume, factor, order=order, cval=cval)
