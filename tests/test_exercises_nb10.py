@@ -15,8 +15,9 @@ from tutorial_utils.exercises import nb10
 def scans():
     mni = tu.load_sample("mni")
     small = tu.Volume(mni.image[::2, ::2, ::2], mni.affine @ np.diag([2.0, 2.0, 2.0, 1.0]), mni.label[::2, ::2, ::2])
-    preprocessed = tu.Compose([partial(tu.resample_to_spacing, spacing=3.0),
-                               partial(tu.crop_or_pad_volume, shape=(56, 60, 48))])(small)
+    preprocessed = tu.Compose(
+        [partial(tu.resample_to_spacing, spacing=3.0), partial(tu.crop_or_pad_volume, shape=(56, 60, 48))]
+    )(small)
     return small, preprocessed
 
 

@@ -46,9 +46,11 @@ def package_steps() -> dict:
     for name, fn in registered_steps().items():
         module = sys.modules.get(getattr(fn, "__module__", ""), None)
         defined = getattr(fn, "__wrapped__", fn)
-        if module is not None and fn.__module__.startswith("tutorial_utils") and getattr(
-            module, getattr(defined, "__name__", ""), None
-        ) in (fn, defined):
+        if (
+            module is not None
+            and fn.__module__.startswith("tutorial_utils")
+            and getattr(module, getattr(defined, "__name__", ""), None) in (fn, defined)
+        ):
             found[name] = fn
     return found or dict(registered_steps())
 

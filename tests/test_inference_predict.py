@@ -33,9 +33,13 @@ def image(shape, seed=0) -> np.ndarray:
     weighting=st.sampled_from(["gaussian", "uniform"]),
     batch_size=st.integers(1, 5),
 )
-def test_a_pointwise_predictor_gets_its_whole_volume_prediction_back_exactly(shape, patch, overlap, weighting, batch_size):
+def test_a_pointwise_predictor_gets_its_whole_volume_prediction_back_exactly(
+    shape, patch, overlap, weighting, batch_size
+):
     volume = image(shape)
-    tiled = predict_sliding_window(volume, pointwise, patch, overlap=overlap, weighting=weighting, batch_size=batch_size)
+    tiled = predict_sliding_window(
+        volume, pointwise, patch, overlap=overlap, weighting=weighting, batch_size=batch_size
+    )
     assert tiled.dtype == np.float32 and tiled.shape == (3, *shape)
     np.testing.assert_array_equal(tiled, pointwise(volume[None])[0])
 
@@ -124,7 +128,7 @@ def test_tta_disagreement_shows_where_a_predictor_is_not_equivariant():
 def test_tta_with_random_affine_copies_is_reproducible_and_stays_a_probability():
     volume = scan()
     model = IntensityModel((40.0, 120.0, 200.0), (30.0, 30.0, 30.0), (0.3, 0.4, 0.3), smoothing=1.0)
-    transforms = [functools.partial(tu.random_affine, degrees=10, shift_range=1.0)] * 2
+    transforms = [functools.partial(tu.random_affine, degrees=10, translation_range=1.0)] * 2
     mean, disagreement = tu.predict_with_tta(volume, model, transforms, rng=3)
     again, _ = tu.predict_with_tta(volume, model, transforms, rng=3)
     np.testing.assert_array_equal(mean, again)
@@ -134,9 +138,7 @@ def test_tta_with_random_affine_copies_is_reproducible_and_stays_a_probability()
 
 
 def test_flip_transforms_are_the_seven_mirrorings():
-    assert [t.keywords["axes"] for t in tu.flip_transforms()] == [
-        (0,), (1,), (2,), (0, 1), (0, 2), (1, 2), (0, 1, 2)
-    ]
+    assert [t.keywords["axes"] for t in tu.flip_transforms()] == [(0,), (1,), (2,), (0, 1), (0, 2), (1, 2), (0, 1, 2)]
     with pytest.raises(TypeError, match="axes must be a non-empty sequence"):
         tu.flip_transforms(())
 
@@ -159,13 +161,20 @@ def test_the_same_blend_as_monai_sliding_window_inference(mode):
     torch = pytest.importorskip("torch")
     inferers = pytest.importorskip("monai.inferers")
     data = pytest.importorskip("monai.data.utils")
-    np.testing.assert_allclose(gaussian_importance((16, 12, 9)), data.compute_importance_map((16, 12, 9), mode="gaussian").numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        gaussian_importance((16, 12, 9)), data.compute_importance_map((16, 12, 9), mode="gaussian").numpy(), rtol=1e-6
+    )
     volume = image((30, 26, 21), seed=1)
     model = IntensityModel((50.0, 150.0, 250.0), (40.0, 40.0, 40.0), (0.3, 0.4, 0.3), smoothing=1.5)
-    ours = predict_sliding_window(volume, model, (16, 12, 9), overlap=0.5,
-                                  weighting="gaussian" if mode == "gaussian" else "uniform", batch_size=3)
+    ours = predict_sliding_window(
+        volume, model, (16, 12, 9), overlap=0.5, weighting="gaussian" if mode == "gaussian" else "uniform", batch_size=3
+    )
     theirs = inferers.sliding_window_inference(
-        torch.from_numpy(volume[None, None]), roi_size=(16, 12, 9), sw_batch_size=3,
-        predictor=lambda x: torch.from_numpy(model(x[:, 0].numpy())), overlap=0.5, mode=mode,
+        torch.from_numpy(volume[None, None]),
+        roi_size=(16, 12, 9),
+        sw_batch_size=3,
+        predictor=lambda x: torch.from_numpy(model(x[:, 0].numpy())),
+        overlap=0.5,
+        mode=mode,
     )
     np.testing.assert_allclose(ours, theirs[0].numpy(), atol=2e-6)

@@ -134,6 +134,7 @@ from .spatial import (
 from .volume import TransformRecord, Volume
 
 # --- inference (issue 17) ---
+# isort: split
 from .inference import (
     IntensityModel,
     dice_scores,
@@ -143,6 +144,7 @@ from .inference import (
     predict_sliding_window,
     predict_with_tta,
 )
+
 # --- end inference ---
 
 __version__ = "0.2.0"

@@ -64,8 +64,10 @@ def check_exercise_3(answer: Any, mean: np.ndarray, original: Volume, preprocess
     """Exercise 3: Dice ``{2: grey matter, 3: white matter}`` of the TTA mean brought back to the original scan."""
     labels = invert(mean, preprocessed.history, original=original, reference=preprocessed).argmax(axis=0)
     expected = dice_scores(original.label, labels.astype(np.uint8), (2, 3))  # type: ignore[arg-type]
-    ok = isinstance(answer, dict) and set(answer) == {2, 3} and all(
-        abs(float(answer[k]) - expected[k]) < 1e-6 for k in expected
+    ok = (
+        isinstance(answer, dict)
+        and set(answer) == {2, 3}
+        and all(abs(float(answer[k]) - expected[k]) < 1e-6 for k in expected)
     )
     return _report(
         ok,

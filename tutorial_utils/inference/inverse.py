@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 from .. import _resampling
-from .._separable import resample_separable
 from .._checks import check_order, describe
+from .._separable import resample_separable
 from ..volume import TransformRecord, Volume, check_volume
 from .steps import canonical_params, inverse_for
 
@@ -51,7 +51,9 @@ def _records(history: Any, original: Volume) -> tuple[TransformRecord, ...]:
     return records[done:] if done and records[:done] == original.history else records
 
 
-def _trace(original: Volume, records: tuple[TransformRecord, ...]) -> tuple[tuple[int, int, int], np.ndarray, np.ndarray, list]:
+def _trace(
+    original: Volume, records: tuple[TransformRecord, ...]
+) -> tuple[tuple[int, int, int], np.ndarray, np.ndarray, list]:
     """Final shape and affine, the map original index -> final index, and the image inverses to apply."""
     shape, affine = original.shape, original.affine
     to_final = np.eye(4)
@@ -108,8 +110,9 @@ def _is_exact(scales: np.ndarray, offsets: np.ndarray) -> bool:
     return bool(whole and np.abs(np.abs(scales) - 1.0).max() <= _EXACT_TOLERANCE)
 
 
-def _copy_exact(data: np.ndarray, axes: list[int], scales: np.ndarray, offsets: np.ndarray, shape: tuple,
-                fill: np.ndarray) -> np.ndarray:
+def _copy_exact(
+    data: np.ndarray, axes: list[int], scales: np.ndarray, offsets: np.ndarray, shape: tuple, fill: np.ndarray
+) -> np.ndarray:
     """Output voxel ``x`` takes ``data`` at ``sign * x + offset`` on ``axes``: a copy, no interpolation."""
     signs, whole = [int(np.rint(s)) for s in scales], [int(np.rint(o)) for o in offsets]
     lead = data.ndim - 3
@@ -119,8 +122,11 @@ def _copy_exact(data: np.ndarray, axes: list[int], scales: np.ndarray, offsets: 
     target = []
     for a in range(3):
         sign, offset, n_in = signs[a], whole[a], data.shape[lead + axes[a]]
-        low, high = (max(0, -offset), min(shape[a], n_in - offset)) if sign > 0 else (
-            max(0, offset - n_in + 1), min(shape[a], offset + 1))
+        low, high = (
+            (max(0, -offset), min(shape[a], n_in - offset))
+            if sign > 0
+            else (max(0, offset - n_in + 1), min(shape[a], offset + 1))
+        )
         if high <= low:
             return out
         target.append(slice(low, high))
@@ -167,18 +173,29 @@ def _map_back(data: np.ndarray, to_final: np.ndarray, shape: tuple, order: int, 
             if box is not None:
                 starts = np.array([b.start for b in box])
                 out[c][box] = resample_separable(
-                    np.transpose(channel, axes), scales, offsets + scales * starts,
-                    [b.stop - b.start for b in box], order,
+                    np.transpose(channel, axes),
+                    scales,
+                    offsets + scales * starts,
+                    [b.stop - b.start for b in box],
+                    order,
                 )
         else:
             out[c] = _resampling.affine_transform(
-                channel, to_final[:3, :3], to_final[:3, 3], output_shape=tuple(shape), order=order,
-                mode="constant", cval=float(values[c]), output_dtype=data.dtype,
+                channel,
+                to_final[:3, :3],
+                to_final[:3, 3],
+                output_shape=tuple(shape),
+                order=order,
+                mode="constant",
+                cval=float(values[c]),
+                output_dtype=data.dtype,
             )
     return out.reshape(data.shape[:lead] + tuple(shape))
 
 
-def _check_grid(shape: tuple, affine: np.ndarray | None, final_shape: tuple, final_affine: np.ndarray, what: str) -> None:
+def _check_grid(
+    shape: tuple, affine: np.ndarray | None, final_shape: tuple, final_affine: np.ndarray, what: str
+) -> None:
     if tuple(shape) != tuple(final_shape) or (affine is not None and not np.allclose(affine, final_affine, atol=1e-4)):
         raise ValueError(
             f"{what} is on a grid of shape {tuple(shape)}, but history leads from original to shape "
@@ -192,7 +209,9 @@ def _undo_intensity(image: np.ndarray, steps: list, intensity: str) -> np.ndarra
         return image
     for where, entry, params in reversed(steps):
         if entry.image is None:
-            raise ValueError(f"{where}: {entry.reason}. Pass intensity='keep' to leave the image's intensities as they are")
+            raise ValueError(
+                f"{where}: {entry.reason}. Pass intensity='keep' to leave the image's intensities as they are"
+            )
         image = entry.image(image, params)
     return image
 
@@ -287,7 +306,11 @@ def invert(
         if prediction.label is not None:
             label = _map_back(prediction.label, to_final, original.shape, 0, np.zeros((), prediction.label.dtype))
         return Volume(image, original.affine, label, original.history)
-    if not isinstance(prediction, np.ndarray) or prediction.ndim != 4 or not np.issubdtype(prediction.dtype, np.floating):
+    if (
+        not isinstance(prediction, np.ndarray)
+        or prediction.ndim != 4
+        or not np.issubdtype(prediction.dtype, np.floating)
+    ):
         raise TypeError(
             f"prediction must be a Volume or a float (C, I, J, K) array of per-class probabilities; got "
             f"{describe(prediction)}. For a label map, pass reference.replace(label=labels)"

@@ -119,7 +119,9 @@ class IntensityModel:
     def _vector(values: Any, name: str, positive: bool = False) -> np.ndarray:
         arr = np.asarray(values, dtype=np.float64)
         if arr.ndim != 1 or not np.isfinite(arr).all() or (positive and (arr <= 0).any()):
-            raise ValueError(f"{name} must be a sequence of finite numbers{' > 0' if positive else ''}; got {describe(values)}")
+            raise ValueError(
+                f"{name} must be a sequence of finite numbers{' > 0' if positive else ''}; got {describe(values)}"
+            )
         return arr
 
     @classmethod
@@ -139,7 +141,9 @@ class IntensityModel:
         label = check_label_array(volume.label)
         counts = np.bincount(label.ravel().astype(np.int64), minlength=2)
         if (counts == 0).any():
-            raise ValueError(f"every label from 0 to {len(counts) - 1} must occur to fit the model; counts {counts.tolist()}")
+            raise ValueError(
+                f"every label from 0 to {len(counts) - 1} must occur to fit the model; counts {counts.tolist()}"
+            )
         image = volume.image.astype(np.float64)
         flat = label.ravel()
         sums = np.bincount(flat, weights=image.ravel(), minlength=len(counts))

@@ -154,7 +154,7 @@ def predict_sliding_window(
     total = np.zeros(image.shape, np.float32)
     out: np.ndarray | None = None
     for first in range(0, len(starts), batch_size):
-        chunk = starts[first:first + batch_size]
+        chunk = starts[first : first + batch_size]
         batch = np.empty((len(chunk), *patch), np.float32)
         boxes = [_boxes(start, patch, image.shape) for start in chunk]
         for item, (inside, within) in zip(batch, boxes):

@@ -35,7 +35,8 @@ from nibabel import affines as nib_affines
 from nibabel import orientations
 
 from .._checks import as_triple, check_axis, describe
-from ..crop.ops import center_start, crop_or_pad_plan, pad_amounts
+from ..crop.ops import center_start
+from ..crop.pad_ops import crop_or_pad_plan, pad_amounts
 from ..intensity import adjust_gamma
 from ..records import registered_steps
 from ..spatial import affine_matrix, grid_affine

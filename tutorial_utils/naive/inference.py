@@ -27,7 +27,6 @@ def invert_step_by_step(prediction, history, original):
     return prediction
 
 
-
 def paste_back_by_resizing(label, original_shape):
     """Resize a predicted label map to the original shape (nearest neighbour), as if that undid the preprocessing.
 
