@@ -55,7 +55,11 @@ def test_the_package_has_array_modules_to_check():
 
 @pytest.mark.parametrize("path", [p for p in MODULES if is_array_module(p)], ids=module_name)
 def test_array_modules_import_no_volume_records_pipeline_or_display(path):
-    bad = {name for name in imported_modules(path) if name.split(".")[1:2] and name.split(".")[1] in FORBIDDEN_IN_ARRAY_LAYER}
+    bad = {
+        name
+        for name in imported_modules(path)
+        if name.split(".")[1:2] and name.split(".")[1] in FORBIDDEN_IN_ARRAY_LAYER
+    }
     assert not bad, f"{module_name(path)} is an array module but imports {sorted(bad)}"
 
 

@@ -68,7 +68,9 @@ def keep_with_note(volume: Volume, *, note: object = None) -> Volume:
 def test_a_parameter_that_cannot_be_recorded_is_refused():
     with pytest.raises(TypeError, match="test_records_note parameter 'note' must be a small value"):
         keep_with_note(_volume(), note=object())
-    with pytest.raises(TypeError, match=r"test_records_note parameter 'note' must be a small value.*array of shape \(2, 3, 4\)"):
+    with pytest.raises(
+        TypeError, match=r"test_records_note parameter 'note' must be a small value.*array of shape \(2, 3, 4\)"
+    ):
         keep_with_note(_volume(), note=np.zeros((2, 3, 4)))
     assert keep_with_note(_volume(), note=np.arange(3)).history[0].params == {"note": (0, 1, 2)}
 

@@ -52,17 +52,13 @@ def check_array_3d(array: Any, name: str = "array") -> np.ndarray:
         arr = np.asarray(array)
     except Exception as exc:  # pragma: no cover - exotic array-likes
         raise TypeError(f"{name} must be a 3D numpy array; got {describe(array)}") from exc
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
-    ):
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise TypeError(f"{name} must hold numbers; got {describe(arr)}")
     if arr.ndim != 3:
         hint = ""
         if arr.ndim == 4:
             hint = " (a 4D series: pick one volume, e.g. array[..., 0])"
-        raise ValueError(
-            f"{name} must be 3D with shape (I, J, K); got {arr.ndim}D shape {arr.shape}{hint}"
-        )
+        raise ValueError(f"{name} must be 3D with shape (I, J, K); got {arr.ndim}D shape {arr.shape}{hint}")
     return arr
 
 
@@ -71,8 +67,7 @@ def check_finite(array: np.ndarray, name: str = "array") -> None:
     if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
         n_bad = int(np.count_nonzero(~np.isfinite(array)))
         raise ValueError(
-            f"{name} holds {n_bad} NaN or infinite values; clean them first "
-            f"(e.g. np.nan_to_num(array, nan=background))"
+            f"{name} holds {n_bad} NaN or infinite values; clean them first (e.g. np.nan_to_num(array, nan=background))"
         )
 
 

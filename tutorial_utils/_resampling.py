@@ -168,22 +168,15 @@ def affine_transform(
 
 
 def map_coordinates(
-    array: np.ndarray,
-    coordinates: np.ndarray,
-    *,
-    order: int = 1,
-    mode: str = "constant",
-    cval: float = 0.0,
-    output_dtype: np.dtype | type = np.float32,
-    threads: int | None = None,
+    array: np.ndarray, coordinates: np.ndarray, *, order: int = 1, cval: float = 0.0, threads: int | None = None
 ) -> np.ndarray:
-    """Multithreaded ``scipy.ndimage.map_coordinates``.
+    """Multithreaded ``scipy.ndimage.map_coordinates`` into float32, constant fill ``cval`` outside.
 
     ``coordinates`` has shape ``(3, *output_shape)``: for every output voxel,
     the input position to sample.
     """
-    output_shape = coordinates.shape[1:]
-    out = np.empty(output_shape, dtype=output_dtype)
+    mode = "constant"
+    out = np.empty(coordinates.shape[1:], dtype=np.float32)
     threads = resolve_threads(threads)
     source, prefiltered = _prefiltered(array, order, mode)
 
@@ -198,9 +191,6 @@ def map_coordinates(
             prefilter=not prefiltered and order > 1,
         )
 
-    if order > 1 and not prefiltered:
-        fill(0, output_shape[0])  # scipy pads and prefilters: one call
-        return out
-    bounds = slab_bounds(output_shape[0], threads)
+    bounds = slab_bounds(out.shape[0], threads)
     run_tasks([functools.partial(fill, a, b) for a, b in bounds], out.size, threads)
     return out

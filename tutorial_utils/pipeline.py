@@ -170,13 +170,10 @@ class OneOf:
     --------
     >>> import numpy as np
     >>> from tutorial_utils import Volume
-    >>> def add_one(volume, *, rng=None):
-    ...     return volume.replace(image=volume.image + 1)
-    >>> def add_two(volume, *, rng=None):
-    ...     return volume.replace(image=volume.image + 2)
-    >>> only_two = OneOf([add_one, add_two], weights=[0, 1])
-    >>> float(only_two(Volume(np.zeros((2, 2, 2)), np.eye(4)), rng=0).image.max())
-    2.0
+    >>> from tutorial_utils import random_flip, random_rotate
+    >>> only_flips = OneOf([random_flip, random_rotate], weights=[1, 0])
+    >>> only_flips(Volume(np.zeros((4, 4, 4)), np.eye(4)), rng=0).history[-1].name
+    'flip'
     """
 
     def __init__(self, transforms: Sequence[Transform], weights: Sequence[float] | None = None) -> None:
@@ -187,7 +184,9 @@ class OneOf:
             weights = [1.0] * len(self.transforms)
         w = np.asarray(weights, dtype=np.float64)
         if w.shape != (len(self.transforms),):
-            raise ValueError(f"weights must have one entry per transform ({len(self.transforms)}); got {describe(weights)}")
+            raise ValueError(
+                f"weights must have one entry per transform ({len(self.transforms)}); got {describe(weights)}"
+            )
         if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
             raise ValueError(f"weights must be finite, >= 0 and not all 0; got {describe(weights)}")
         self.probabilities = w / w.sum()

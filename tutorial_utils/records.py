@@ -282,4 +282,3 @@ def records_from_json(text: str) -> tuple[TransformRecord, ...]:
             raise ValueError(f"{where}: measured must be an object; got {describe(measured)}")
         records.append(TransformRecord(entry["name"], _tuples(entry["params"]), _tuples(measured)))
     return tuple(records)
-
