@@ -159,7 +159,7 @@ def test_mimebundle_carries_the_live_widget_and_a_static_png(volume):
     bundle = viewer._repr_mimebundle_()
     assert WIDGET_VIEW in bundle
     assert bundle[WIDGET_VIEW]["model_id"] == viewer.widget.model_id
-    assert base64.b64decode(bundle["image/png"]) == viewer.png
+    np.testing.assert_array_equal(decode(base64.b64decode(bundle["image/png"])), decode(viewer.png))
     assert bundle["text/plain"].startswith("SliceViewer(shape=(12, 10, 8)")
     assert viewer.image in viewer.widget.children
 
@@ -387,7 +387,8 @@ def test_histogram_counts_every_voxel(volume):
 def test_explorer_mimebundle_and_argument_errors(volume):
     explorer = TransformExplorer(volume, scale, gain=(1.0, 2.0, 1.0))
     bundle = explorer._repr_mimebundle_()
-    assert WIDGET_VIEW in bundle and base64.b64decode(bundle["image/png"]) == explorer.png
+    assert WIDGET_VIEW in bundle
+    np.testing.assert_array_equal(decode(base64.b64decode(bundle["image/png"])), explorer.frame())
     with pytest.raises(TypeError, match="transform must be callable"):
         TransformExplorer(volume, "scale")
     with pytest.raises(TypeError, match="seed must be a non-negative int"):

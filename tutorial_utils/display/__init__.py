@@ -9,6 +9,10 @@ serves its names on first use).
 * :class:`SliceViewer`: a live three-plane viewer (ipywidgets).
 * :class:`TransformExplorer`: sliders for a transform's parameters with the
   result before and after.
+* Both draw their panels straight from the volume, without matplotlib
+  (:mod:`._render`: pixel maps, colour tables, crosshairs, letters, the PNG
+  writer; :mod:`._layout`: where the panels go), so a slider move costs a
+  few milliseconds.
 * Topic figures: :mod:`.crop_plots`, :mod:`.intensity_plots`,
   :mod:`.elastic_plots`.
 * The pure functions underneath: :mod:`~tutorial_utils.display.slicing`
