@@ -39,14 +39,18 @@ def long_side(sizes_mm: Sequence[tuple[float, float]], width: int) -> int:
 
     Each panel of ``(w_mm, h_mm)`` is ``L * w_mm / max(w_mm, h_mm)`` pixels
     wide; the row leaves ``PAD`` at both ends and ``GAP`` between panels.
+    ``L`` is at most half the width, so a row of tall, thin panels (a few
+    thick slices) does not grow taller than the page.
 
     Examples
     --------
     >>> long_side([(233, 189), (197, 189), (197, 233)], 960)  # mni: sagittal, coronal, axial
     327
+    >>> long_side([(7, 30), (1, 30), (1, 7)], 960)  # one sagittal slice of 3 mm voxels
+    480
     """
     room = width - 2 * PAD - GAP * (len(sizes_mm) - 1)
-    return max(8, int(room / sum(w / max(w, h) for w, h in sizes_mm)))
+    return max(8, min(width // 2, int(room / sum(w / max(w, h) for w, h in sizes_mm))))
 
 
 def row_boxes(sizes_mm: Sequence[tuple[float, float]], width: int, top: int) -> list[Rect]:
@@ -57,8 +61,8 @@ def row_boxes(sizes_mm: Sequence[tuple[float, float]], width: int, top: int) -> 
 
     Examples
     --------
-    >>> row_boxes([(20, 10), (10, 20)], 130, 0)
-    [Rect(x=4, y=0, w=74, h=74), Rect(x=88, y=0, w=37, h=74)]
+    >>> row_boxes([(20, 10), (10, 20), (10, 10)], 300, 0)
+    [Rect(x=5, y=0, w=108, h=108), Rect(x=123, y=0, w=54, h=108), Rect(x=187, y=0, w=108, h=108)]
     >>> [box.h for box in row_boxes([(20, 10), (30, 10)], 130, 0)]  # two wide panels: a low row
     [28, 28]
     """
