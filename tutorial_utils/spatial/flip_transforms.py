@@ -11,9 +11,10 @@ left-right axis (read from the affine).
 
 nnU-Net mirrors along all three axes during training and averages the
 predictions of mirrored inputs at test time (``mirror_axes = (0, 1, 2)`` in
-``nnunetv2/training/nnUNetTrainer/nnUNetTrainer.py``); it has no swap of
-lateralised labels, so a dataset with left/right classes turns that
-mirroring off or relabels.
+``nnunetv2/training/nnUNetTrainer/nnUNetTrainer.py``). Its mirroring does
+not swap label values, so for left/right classes it offers trainers that
+mirror less (``nnUNetTrainerNoMirroring``, ``nnUNetTrainer_onlyMirror01``
+in ``nnunetv2/training/nnUNetTrainer/variants/data_augmentation/``).
 
 * :func:`flip_volume`: the recorded step (``"flip"``).
 * :func:`random_flip`: draws the axes, then calls :func:`flip_volume`.
