@@ -432,7 +432,8 @@ def test_stats_do_not_warn_for_a_smooth_field():
     ("call", "error", "match"),
     [
         (lambda: tu.random_displacement_field((10, 10), rng=0), ValueError, "shape"),
-        (lambda: tu.random_displacement_field((10, 1, 10), rng=0), ValueError, "shape"),
+        (lambda: tu.random_displacement_field((10, 0, 10), rng=0), ValueError, "shape"),
+        (lambda: tu.gaussian_displacement_field((10, 1, 10), alpha=1, sigma=3), ValueError, "shape"),
         (lambda: tu.random_displacement_field((10.0, 10, 10), rng=0), TypeError, "shape"),
         (lambda: tu.random_displacement_field("abc"), TypeError, "shape"),
         (lambda: tu.random_displacement_field((8, 8, 8), num_control_points=3), ValueError, "num_control_points"),
@@ -457,7 +458,7 @@ def test_stats_do_not_warn_for_a_smooth_field():
         (lambda: tu.elastic_transform(np.zeros((8, 8, 8)), num_control_points=2), ValueError, "num_control_points"),
         (lambda: tu.displacement_stats(np.zeros((3, 4, 4))), ValueError, "field"),
         (lambda: tu.displacement_stats([[0.0]]), TypeError, "field"),
-        (lambda: tu.jacobian_determinant(np.zeros((3, 1, 4, 4))), ValueError, "field"),
+        (lambda: tu.jacobian_determinant(np.zeros((3, 0, 4, 4))), ValueError, "field"),
         (lambda: grid_label((8, 8, 8), step=1), ValueError, "step"),
         (lambda: show_deformation_grid(np.zeros((3, 6, 6, 6)), np.zeros((5, 6, 6))), ValueError, "image"),
     ],

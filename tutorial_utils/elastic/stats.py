@@ -127,7 +127,11 @@ def _twice_gradient(u: np.ndarray, axis: int, first: int, stop: int, out: np.nda
     Central differences inside, one-sided ones on the edges, as ``np.gradient``.
     Along axis 0, ``u`` may hold one extra row on each side of ``first:stop``
     (from the neighbouring chunks): the differences there are central too.
+    Along an axis of one voxel (a single slice) nothing varies: zero.
     """
+    if u.shape[axis] == 1:
+        out[...] = 0
+        return
     if axis == 0:
         low, high = max(first, 1), min(stop, u.shape[0] - 1)
         np.subtract(u[low + 1 : high + 1], u[low - 1 : high - 1], out=out[low - first : high - first])
