@@ -543,3 +543,26 @@ def test_naive_blog_function_barely_moves_the_interior_and_frames_it_with_bg_val
 def test_naive_blog_field_is_about_0_0017_voxel():
     field = blog_displacement_field((40, 40, 40), rng=0)
     assert field.std() < 0.0025
+
+
+@pytest.mark.parametrize("size", [64, 96])
+def test_random_elastic_peak_memory_stays_within_4x_the_image_at_any_thread_count(size):
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    label = np.zeros((size,) * 3, np.uint8)
+    label[size // 4 : -size // 4, size // 4 : -size // 4, size // 4 : -size // 4] = 1
+    vol = tu.Volume((100 + 10 * rng.standard_normal(label.shape) + 50 * label).astype(np.float32), np.eye(4), label)
+    outputs, peaks = [], []
+    for threads in (1, 2, 8):
+        tu.set_num_threads(threads)
+        try:
+            tracemalloc.start()
+            outputs.append(tu.random_elastic(vol, rng=0))
+            peaks.append(tracemalloc.get_traced_memory()[1] / vol.image.nbytes)
+        finally:
+            tracemalloc.stop()
+            tu.set_num_threads(None)
+    assert max(peaks) <= 4.0, peaks  # was 5x at 1 thread and 20x at 8 (issue 14)
+    for out in outputs[1:]:
+        assert np.array_equal(out.image, outputs[0].image) and out.history == outputs[0].history
