@@ -8,7 +8,8 @@ Conventions (the same in every module and notebook):
   RAS+ as in NIfTI; the voxel size is ``nibabel.affines.voxel_sizes(affine)``.
 * Geometric transforms act about the volume centre ``(n - 1) / 2`` and in mm
   when the spacing is known.
-* Label maps are resampled with nearest neighbour only: never a new label value.
+* Label maps never get a new label value: nearest neighbour by default, or one-hot
+  linear then argmax (``label_mode="onehot"``, smoother boundaries, as nnU-Net does in spirit).
 * Every random function takes ``rng`` (Generator, int seed or None) and never
   touches the global ``np.random`` state.
 * Image math runs in float32; inputs are never modified.
