@@ -23,6 +23,13 @@ def _volume(shape=(20, 18, 16), spacing=(1.0, 1.0, 1.0), axcode_x=1.0, seed=0):
     return Volume(image, affine, label)
 
 
+def run_check(capsys, check, *args, **kwargs):
+    """Call an exercise check; return whether it printed "Correct" and everything it printed."""
+    assert check(*args, **kwargs) is None
+    printed = capsys.readouterr().out
+    return "\nCorrect: " in "\n" + printed, printed
+
+
 def _ct_like():
     """A tiny CT-like volume: air outside, a body, a lung (label 3) at -850 HU."""
     volume = _volume((16, 14, 12))
@@ -69,38 +76,50 @@ def test_feedback_helpers():
 def test_nb01_exercise_1_accepts_the_inverse_affine_and_explains_typical_mistakes(capsys):
     volume = _volume()
     origin = np.round(np.linalg.inv(volume.affine) @ [0, 0, 0, 1])[:3]
-    assert nb01.check_exercise_1(tuple(int(v) for v in origin), volume)
-    assert "Correct" in capsys.readouterr().out
-    assert not nb01.check_exercise_1(tuple(volume.affine[:3, 3]), volume)
-    assert "invert it" in capsys.readouterr().out
-    assert not nb01.check_exercise_1((np.array(volume.shape) - 1) // 2, volume)
-    assert "centre of the grid" in capsys.readouterr().out
-    assert not nb01.check_exercise_1((1, 2, 3), volume)
-    assert "np.linalg.inv" in capsys.readouterr().out
-    assert not nb01.check_exercise_1("(7, 6, 5)", volume)
-    assert "three voxel indices" in capsys.readouterr().out
+    ok, out = run_check(capsys, nb01.check_exercise_1, tuple(int(v) for v in origin), volume)
+    assert ok
+    assert "Correct" in out
+    ok, out = run_check(capsys, nb01.check_exercise_1, tuple(volume.affine[:3, 3]), volume)
+    assert not ok
+    assert "invert it" in out
+    ok, out = run_check(capsys, nb01.check_exercise_1, (np.array(volume.shape) - 1) // 2, volume)
+    assert not ok
+    assert "centre of the grid" in out
+    ok, out = run_check(capsys, nb01.check_exercise_1, (1, 2, 3), volume)
+    assert not ok
+    assert "np.linalg.inv" in out
+    ok, out = run_check(capsys, nb01.check_exercise_1, "(7, 6, 5)", volume)
+    assert not ok
+    assert "three voxel indices" in out
 
 
 def test_nb01_exercise_2_reads_the_first_orientation_code(capsys):
     las, ras = _volume(axcode_x=-1.0), _volume()
-    assert nb01.check_exercise_2("right", "Left", las, ras)
-    assert not nb01.check_exercise_2("left", "left", las, ras)
-    out = capsys.readouterr().out
+    ok, out = run_check(capsys, nb01.check_exercise_2, "right", "Left", las, ras)
+    assert ok
+    ok, out = run_check(capsys, nb01.check_exercise_2, "left", "left", las, ras)
+    assert not ok
+    out = out
     assert "epi is LAS" in out and "on the right" in out and "mni" not in out.split("Not yet")[1]
-    assert not nb01.check_exercise_2("up", "left", las, ras)
-    assert 'answer "left" or "right"' in capsys.readouterr().out
+    ok, out = run_check(capsys, nb01.check_exercise_2, "up", "left", las, ras)
+    assert not ok
+    assert 'answer "left" or "right"' in out
 
 
 def test_nb01_exercise_3_wants_fractions_of_the_lung_voxels(capsys):
     ct = _ct_like()
-    assert nb01.check_exercise_3(1.0, 0.0, ct)
-    assert "100% of the lung voxels" in capsys.readouterr().out
-    assert not nb01.check_exercise_3(100, 0, ct)
-    assert "percentage" in capsys.readouterr().out
+    ok, out = run_check(capsys, nb01.check_exercise_3, 1.0, 0.0, ct)
+    assert ok
+    assert "100% of the lung voxels" in out
+    ok, out = run_check(capsys, nb01.check_exercise_3, 100, 0, ct)
+    assert not ok
+    assert "percentage" in out
     whole_image = float(np.mean((ct.image >= -160) & (ct.image <= 240)))
-    assert not nb01.check_exercise_3(1.0, whole_image, ct)
-    assert "only the lung voxels" in capsys.readouterr().out
-    assert not nb01.check_exercise_3("all", 0.0, ct)
+    ok, out = run_check(capsys, nb01.check_exercise_3, 1.0, whole_image, ct)
+    assert not ok
+    assert "only the lung voxels" in out
+    ok, out = run_check(capsys, nb01.check_exercise_3, "all", 0.0, ct)
+    assert not ok
 
 
 # --- notebook 02 -----------------------------------------------------------------------------------------------
@@ -108,15 +127,20 @@ def test_nb01_exercise_3_wants_fractions_of_the_lung_voxels(capsys):
 
 def test_nb02_exercise_1_accepts_the_rounded_shape_and_a_fixed_centre(capsys):
     ct = _volume((288, 224, 64), spacing=(1.25, 1.25, 2.5))
-    assert nb02.check_exercise_1((240, 187, 107), 0.0, ct)
-    assert not nb02.check_exercise_1((240, 186, 106), 0.0, ct)
-    assert "truncates" in capsys.readouterr().out
-    assert not nb02.check_exercise_1((346, 269, 38), 0.0, ct)
-    assert "fewer" in capsys.readouterr().out
-    assert not nb02.check_exercise_1((240, 187, 107), 0.53, ct)
-    assert "(n - 1) / 2" in capsys.readouterr().out
-    assert not nb02.check_exercise_1((240, 187), 0.0, ct)
-    assert "three integers" in capsys.readouterr().out
+    ok, out = run_check(capsys, nb02.check_exercise_1, (240, 187, 107), 0.0, ct)
+    assert ok
+    ok, out = run_check(capsys, nb02.check_exercise_1, (240, 186, 106), 0.0, ct)
+    assert not ok
+    assert "truncates" in out
+    ok, out = run_check(capsys, nb02.check_exercise_1, (346, 269, 38), 0.0, ct)
+    assert not ok
+    assert "fewer" in out
+    ok, out = run_check(capsys, nb02.check_exercise_1, (240, 187, 107), 0.53, ct)
+    assert not ok
+    assert "(n - 1) / 2" in out
+    ok, out = run_check(capsys, nb02.check_exercise_1, (240, 187), 0.0, ct)
+    assert not ok
+    assert "three integers" in out
 
 
 def test_nb02_resampled_shape_matches_resample_to_spacing():
@@ -126,30 +150,45 @@ def test_nb02_resampled_shape_matches_resample_to_spacing():
 
 def test_nb02_exercise_2_wants_one_recorded_anisotropic_draw(capsys):
     volume = _volume()
-    assert nb02.check_exercise_2(tu.random_zoom(volume, scale_range=(0.9, 1.1), isotropic=False, rng=3), volume)
-    assert "Correct" in capsys.readouterr().out
-    assert not nb02.check_exercise_2(tu.random_zoom(volume, scale_range=(0.9, 1.1), rng=3), volume)
-    assert "isotropic=False" in capsys.readouterr().out
-    assert not nb02.check_exercise_2(tu.random_zoom(volume, scale_range=(0.9, 1.1), isotropic=False, rng=4), volume)
-    assert "rng=3" in capsys.readouterr().out
-    assert not nb02.check_exercise_2(tu.random_zoom(volume, scale_range=(0.7, 1.3), isotropic=False, rng=3), volume)
-    assert "outside 0.9 .. 1.1" in capsys.readouterr().out
-    assert not nb02.check_exercise_2(volume.image, volume)
-    assert "tu.random_zoom" in capsys.readouterr().out
+    ok, out = run_check(
+        capsys, nb02.check_exercise_2, tu.random_zoom(volume, scale_range=(0.9, 1.1), isotropic=False, rng=3), volume
+    )
+    assert ok
+    assert "Correct" in out
+    ok, out = run_check(capsys, nb02.check_exercise_2, tu.random_zoom(volume, scale_range=(0.9, 1.1), rng=3), volume)
+    assert not ok
+    assert "isotropic=False" in out
+    ok, out = run_check(
+        capsys, nb02.check_exercise_2, tu.random_zoom(volume, scale_range=(0.9, 1.1), isotropic=False, rng=4), volume
+    )
+    assert not ok
+    assert "rng=3" in out
+    ok, out = run_check(
+        capsys, nb02.check_exercise_2, tu.random_zoom(volume, scale_range=(0.7, 1.3), isotropic=False, rng=3), volume
+    )
+    assert not ok
+    assert "outside 0.9 .. 1.1" in out
+    ok, out = run_check(capsys, nb02.check_exercise_2, volume.image, volume)
+    assert not ok
+    assert "tu.random_zoom" in out
 
 
 def test_nb02_exercise_3_compares_with_the_block_average(capsys):
     slab = _volume((18, 15, 12)).image
     shape = (6, 5, 4)
     plain, smooth = tu.resize(slab, shape, antialias=False), tu.resize(slab, shape)
-    assert nb02.check_exercise_3(plain, smooth, slab)
-    assert "RMS difference from the 3 mm block average" in capsys.readouterr().out
-    assert not nb02.check_exercise_3(smooth, plain, slab)
-    assert "swapped" in capsys.readouterr().out
-    assert not nb02.check_exercise_3(nb02.block_average(slab, 3), smooth, slab)
-    assert "not tu.resize(slab" in capsys.readouterr().out
-    assert not nb02.check_exercise_3(plain, tu.resize(slab, (5, 5, 4)), slab)
-    assert "shape (6, 5, 4)" in capsys.readouterr().out
+    ok, out = run_check(capsys, nb02.check_exercise_3, plain, smooth, slab)
+    assert ok
+    assert "RMS difference from the 3 mm block average" in out
+    ok, out = run_check(capsys, nb02.check_exercise_3, smooth, plain, slab)
+    assert not ok
+    assert "swapped" in out
+    ok, out = run_check(capsys, nb02.check_exercise_3, nb02.block_average(slab, 3), smooth, slab)
+    assert not ok
+    assert "not tu.resize(slab" in out
+    ok, out = run_check(capsys, nb02.check_exercise_3, plain, tu.resize(slab, (5, 5, 4)), slab)
+    assert not ok
+    assert "shape (6, 5, 4)" in out
 
 
 # --- notebook 03 -----------------------------------------------------------------------------------------------
@@ -159,14 +198,18 @@ def test_nb03_exercise_1_wants_an_exact_quarter_turn_and_two_interpolated_steps(
     square = _volume((16, 16, 6)).image
     once = tu.rotate(square, 90, axes=(0, 1))
     twice = tu.rotate(tu.rotate(square, 45, axes=(0, 1)), 45, axes=(0, 1))
-    assert nb03.check_exercise_1(once, twice, square, body_threshold=30)
-    assert "RMS difference of two 45 degree steps" in capsys.readouterr().out
-    assert not nb03.check_exercise_1(tu.rotate(square, 90, axes=(1, 0)), twice, square)
-    assert "the other way" in capsys.readouterr().out
-    assert not nb03.check_exercise_1(once, once, square)
-    assert "then rotate that result" in capsys.readouterr().out
-    assert not nb03.check_exercise_1(tu.rotate(_volume().image, 90), twice, square)
-    assert "rotate the square" in capsys.readouterr().out
+    ok, out = run_check(capsys, nb03.check_exercise_1, once, twice, square, body_threshold=30)
+    assert ok
+    assert "RMS difference of two 45 degree steps" in out
+    ok, out = run_check(capsys, nb03.check_exercise_1, tu.rotate(square, 90, axes=(1, 0)), twice, square)
+    assert not ok
+    assert "the other way" in out
+    ok, out = run_check(capsys, nb03.check_exercise_1, once, once, square)
+    assert not ok
+    assert "then rotate that result" in out
+    ok, out = run_check(capsys, nb03.check_exercise_1, tu.rotate(_volume().image, 90), twice, square)
+    assert not ok
+    assert "rotate the square" in out
 
 
 def test_nb03_exercise_2_wants_one_generator_for_both_steps(capsys):
@@ -186,28 +229,39 @@ def test_nb03_exercise_2_wants_one_generator_for_both_steps(capsys):
         rng = np.random.default_rng(rng)
         return tu.random_flip(tu.random_affine(volume, rng=rng), rng=rng)
 
-    assert nb03.check_exercise_2(augment, volume)
-    assert "(c) the same seed gives the same output: True" in capsys.readouterr().out
-    assert not nb03.check_exercise_2(same_seed_twice, volume)
-    assert "one generator" in capsys.readouterr().out
-    assert not nb03.check_exercise_2(unseeded, volume)
-    assert "pass rng to both steps" in capsys.readouterr().out
-    assert not nb03.check_exercise_2(affine_first, volume)
-    assert "['flip', 'affine'] in that order" in capsys.readouterr().out
-    assert not nb03.check_exercise_2(lambda volume, rng=None: volume.image, volume)
-    assert "return the augmented Volume" in capsys.readouterr().out
+    ok, out = run_check(capsys, nb03.check_exercise_2, augment, volume)
+    assert ok
+    assert "(c) the same seed gives the same output: True" in out
+    ok, out = run_check(capsys, nb03.check_exercise_2, same_seed_twice, volume)
+    assert not ok
+    assert "one generator" in out
+    ok, out = run_check(capsys, nb03.check_exercise_2, unseeded, volume)
+    assert not ok
+    assert "pass rng to both steps" in out
+    ok, out = run_check(capsys, nb03.check_exercise_2, affine_first, volume)
+    assert not ok
+    assert "['flip', 'affine'] in that order" in out
+    ok, out = run_check(capsys, nb03.check_exercise_2, lambda volume, rng=None: volume.image, volume)
+    assert not ok
+    assert "return the augmented Volume" in out
 
 
 def test_nb03_exercise_3_wants_the_output_to_input_matrix_about_the_centre(capsys):
     volume = _volume(spacing=(2.0, 2.0, 2.2))
-    assert nb03.check_exercise_3(tu.affine_matrix(volume.shape, scale=1.2, spacing=volume.spacing), volume)
-    assert not nb03.check_exercise_3(np.diag([1.2, 1.2, 1.2, 1.0]), volume)
-    out = capsys.readouterr().out
+    ok, out = run_check(
+        capsys, nb03.check_exercise_3, tu.affine_matrix(volume.shape, scale=1.2, spacing=volume.spacing), volume
+    )
+    assert ok
+    ok, out = run_check(capsys, nb03.check_exercise_3, np.diag([1.2, 1.2, 1.2, 1.0]), volume)
+    assert not ok
+    out = out
     assert "shrinks the anatomy" in out and "about voxel (0, 0, 0)" in out
-    assert not nb03.check_exercise_3(np.diag([1 / 1.2, 1 / 1.2, 1 / 1.2, 1.0]), volume)
-    assert "the centre moves" in capsys.readouterr().out
-    assert not nb03.check_exercise_3(np.eye(3), volume)
-    assert "4 x 4" in capsys.readouterr().out
+    ok, out = run_check(capsys, nb03.check_exercise_3, np.diag([1 / 1.2, 1 / 1.2, 1 / 1.2, 1.0]), volume)
+    assert not ok
+    assert "the centre moves" in out
+    ok, out = run_check(capsys, nb03.check_exercise_3, np.eye(3), volume)
+    assert not ok
+    assert "4 x 4" in out
 
 
 # --- notebook 04 -----------------------------------------------------------------------------------------------
@@ -216,43 +270,57 @@ def test_nb03_exercise_3_wants_the_output_to_input_matrix_about_the_centre(capsy
 def test_nb04_exercise_1_wants_the_box_with_its_margin_as_a_volume(capsys):
     volume = _volume((30, 28, 26))
     start, size = tu.foreground_bbox(volume.label > 0, margin=4)
-    assert nb04.check_exercise_1(tu.crop_volume(volume, start, size), volume)
-    assert "of the voxels" in capsys.readouterr().out
-    assert not nb04.check_exercise_1(tu.crop_volume(volume, *tu.foreground_bbox(volume.label > 0)), volume)
-    assert "margin=4" in capsys.readouterr().out
-    assert not nb04.check_exercise_1(tu.crop(volume.image, start, size), volume)
-    assert "must be a Volume" in capsys.readouterr().out
+    ok, out = run_check(capsys, nb04.check_exercise_1, tu.crop_volume(volume, start, size), volume)
+    assert ok
+    assert "of the voxels" in out
+    ok, out = run_check(
+        capsys, nb04.check_exercise_1, tu.crop_volume(volume, *tu.foreground_bbox(volume.label > 0)), volume
+    )
+    assert not ok
+    assert "margin=4" in out
+    ok, out = run_check(capsys, nb04.check_exercise_1, tu.crop(volume.image, start, size), volume)
+    assert not ok
+    assert "must be a Volume" in out
     moved = tu.crop_volume(volume, start, size).replace(affine=volume.affine)
-    assert not nb04.check_exercise_1(moved, volume)
-    assert "use tu.crop_volume" in capsys.readouterr().out
+    ok, out = run_check(capsys, nb04.check_exercise_1, moved, volume)
+    assert not ok
+    assert "use tu.crop_volume" in out
 
 
 def test_nb04_exercise_2_wants_start_plus_the_patch_index(capsys):
     volume = _volume((40, 38, 36))
     patch = tu.random_crop(volume, 32, rng=5)
     start = np.array(patch.history[-1].params["start"])
-    assert nb04.check_exercise_2(patch, start + (3, 4, 5), volume)
-    assert not nb04.check_exercise_2(patch, (3, 4, 5), volume)
-    assert "start + (3, 4, 5)" in capsys.readouterr().out
-    assert not nb04.check_exercise_2(patch, start + (4, 4, 5), volume)
-    assert "world coordinates differ" in capsys.readouterr().out
-    assert not nb04.check_exercise_2(tu.center_crop_volume(volume, 32), start + (3, 4, 5), volume)
-    assert "tu.random_crop" in capsys.readouterr().out
+    ok, out = run_check(capsys, nb04.check_exercise_2, patch, start + (3, 4, 5), volume)
+    assert ok
+    ok, out = run_check(capsys, nb04.check_exercise_2, patch, (3, 4, 5), volume)
+    assert not ok
+    assert "start + (3, 4, 5)" in out
+    ok, out = run_check(capsys, nb04.check_exercise_2, patch, start + (4, 4, 5), volume)
+    assert not ok
+    assert "world coordinates differ" in out
+    ok, out = run_check(capsys, nb04.check_exercise_2, tu.center_crop_volume(volume, 32), start + (3, 4, 5), volume)
+    assert not ok
+    assert "tu.random_crop" in out
 
 
 def test_nb04_exercise_3_wants_edge_and_reflect_padding(capsys):
     ct = _ct_like()
     padded = {mode: tu.pad_volume(ct, (16, 14, 20), mode=mode) for mode in ("edge", "reflect")}
-    assert nb04.check_exercise_3(padded, ct, depth=20)
-    assert "label values [0]" in capsys.readouterr().out
+    ok, out = run_check(capsys, nb04.check_exercise_3, padded, ct, depth=20)
+    assert ok
+    assert "label values [0]" in out
     constant = {mode: tu.pad_volume(ct, (16, 14, 20)) for mode in ("edge", "reflect")}
-    assert not nb04.check_exercise_3(constant, ct, depth=20)
-    assert 'pass mode="edge"' in capsys.readouterr().out
+    ok, out = run_check(capsys, nb04.check_exercise_3, constant, ct, depth=20)
+    assert not ok
+    assert 'pass mode="edge"' in out
     swapped = {"edge": padded["reflect"], "reflect": padded["edge"]}
-    assert not nb04.check_exercise_3(swapped, ct, depth=20)
-    assert "repeat the last slice" in capsys.readouterr().out
-    assert not nb04.check_exercise_3([padded["edge"]], ct, depth=20)
-    assert 'keys "edge" and "reflect"' in capsys.readouterr().out
+    ok, out = run_check(capsys, nb04.check_exercise_3, swapped, ct, depth=20)
+    assert not ok
+    assert "repeat the last slice" in out
+    ok, out = run_check(capsys, nb04.check_exercise_3, [padded["edge"]], ct, depth=20)
+    assert not ok
+    assert 'keys "edge" and "reflect"' in out
 
 
 def test_the_checks_do_not_modify_their_inputs():

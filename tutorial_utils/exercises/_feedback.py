@@ -4,7 +4,7 @@ A "your turn" cell holds ``answer = ...``; the check receives ``Ellipsis``
 and raises :class:`NotImplementedError` with a hint, which JupyterLab's Run
 All and nbval step over (the cell is tagged ``raises-exception``). Once the
 reader fills it in, the check prints what is right and what is not, and
-returns ``True`` only when everything is.
+ends with "Correct:" only when everything is.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 
-def is_unfilled(answer: Any) -> bool:
+def is_unfilled(answer: Any) -> None:
     """True when ``answer`` is ``...`` or a tuple, list or dict holding one.
 
     Examples
@@ -68,19 +68,17 @@ def as_vector(answer: Any, length: int) -> np.ndarray | None:
     return vector
 
 
-def verdict(problems: list[str], praise: str, notes: list[str] | None = None) -> bool:
-    """Print the notes, then either the problems or the praise; return whether there were no problems.
+def verdict(problems: list[str], praise: str, notes: list[str] | None = None) -> None:
+    """Print the notes, then either "Not yet:" and the problems, or "Correct:" and the praise.
 
     Examples
     --------
     >>> verdict([], "well done.", ["shape (2, 3)"])
     shape (2, 3)
     Correct: well done.
-    True
     >>> verdict(["the shape is wrong."], "well done.")
     Not yet:
     - the shape is wrong.
-    False
     """
     for note in notes or []:
         print(note)
@@ -88,6 +86,5 @@ def verdict(problems: list[str], praise: str, notes: list[str] | None = None) ->
         print("Not yet:")
         for problem in problems:
             print(f"- {problem}")
-        return False
-    print(f"Correct: {praise}")
-    return True
+    else:
+        print(f"Correct: {praise}")

@@ -1,8 +1,8 @@
 """Checks for the exercises of notebook 01 (looking at 3D medical images).
 
 Each ``check_exercise_N`` takes the reader's answer and the sample it is
-about, prints what is right and what is not, and returns ``True`` when the
-answer is right. An unfilled answer (``...``) raises ``NotImplementedError``
+about and prints what is right and what is not, ending with "Correct:" when
+the answer is right. An unfilled answer (``...``) raises ``NotImplementedError``
 with a hint.
 """
 
@@ -34,7 +34,7 @@ def world_origin_voxel(affine: np.ndarray) -> tuple[int, int, int]:
     return tuple(int(v) for v in np.floor(voxel + 0.5))
 
 
-def check_exercise_1(origin: Any, volume: Any) -> bool:
+def check_exercise_1(origin: Any, volume: Any) -> None:
     """Check the voxel of ``volume`` at world ``(0, 0, 0)`` mm.
 
     Parameters
@@ -44,10 +44,6 @@ def check_exercise_1(origin: Any, volume: Any) -> bool:
     volume : Volume
         The volume it refers to (``mni`` in the notebook).
 
-    Returns
-    -------
-    bool
-        Whether ``origin`` is that voxel.
 
     Examples
     --------
@@ -56,7 +52,6 @@ def check_exercise_1(origin: Any, volume: Any) -> bool:
     >>> check_exercise_1((3, 4, 5), v)
     voxel (3, 4, 5) is at world [0. 0. 0.] mm
     Correct: inverting the affine maps world mm back to voxel indices.
-    True
     """
     require(
         origin, "origin", "the affine maps voxel -> world; its inverse, np.linalg.inv(mni.affine), maps world -> voxel."
@@ -98,7 +93,7 @@ def screen_side_of_patient_left(affine: np.ndarray) -> str:
     return "right" if nib.aff2axcodes(np.asarray(affine, dtype=float))[0] == "L" else "left"
 
 
-def check_exercise_2(epi_answer: Any, mni_answer: Any, epi: Any, mni: Any) -> bool:
+def check_exercise_2(epi_answer: Any, mni_answer: Any, epi: Any, mni: Any) -> None:
     """Check where the patient's left is on the screen in the axial panels of ``epi`` and ``mni``.
 
     Parameters
@@ -108,10 +103,6 @@ def check_exercise_2(epi_answer: Any, mni_answer: Any, epi: Any, mni: Any) -> bo
     epi, mni : Volume
         The two volumes.
 
-    Returns
-    -------
-    bool
-        Whether both answers are right.
 
     Examples
     --------
@@ -120,7 +111,6 @@ def check_exercise_2(epi_answer: Any, mni_answer: Any, epi: Any, mni: Any) -> bo
     >>> ras = Volume(np.zeros((4, 4, 4), np.float32), np.eye(4))
     >>> check_exercise_2("right", "left", las, ras)
     Correct: the first orientation code says which way axis 0 (left to right on the screen) points.
-    True
     """
     require(
         epi_answer if epi_answer is Ellipsis else mni_answer,
@@ -150,7 +140,7 @@ def lung_fraction_in_window(volume: Any, preset: str) -> float:
     return float(np.mean((lung >= low) & (lung <= high)))
 
 
-def check_exercise_3(in_lung_window: Any, in_abdomen_window: Any, ct: Any) -> bool:
+def check_exercise_3(in_lung_window: Any, in_abdomen_window: Any, ct: Any) -> None:
     """Check the fractions of the phantom's lung voxels inside the lung and abdomen windows.
 
     Parameters
@@ -160,10 +150,6 @@ def check_exercise_3(in_lung_window: Any, in_abdomen_window: Any, ct: Any) -> bo
     ct : Volume
         The CT phantom with its label map (lung is label 3).
 
-    Returns
-    -------
-    bool
-        Whether both fractions are right (within 0.01).
     """
     require(
         in_lung_window if in_lung_window is Ellipsis else in_abdomen_window,

@@ -1,7 +1,7 @@
 """Checks for the exercises of notebook 02 (resize, rescale, resample).
 
-Each ``check_exercise_N`` prints what is right and what is not and returns
-``True`` when the answer is right; an unfilled answer (``...``) raises
+Each ``check_exercise_N`` prints what is right and what is not, ending with
+"Correct:" when the answer is right; an unfilled answer (``...``) raises
 ``NotImplementedError`` with a hint.
 """
 
@@ -29,7 +29,7 @@ def resampled_shape(shape: Any, spacing: Any, new_spacing: float) -> tuple[int, 
     return tuple(int(np.floor(n * s / new_spacing + 0.5)) for n, s in zip(shape, spacing))
 
 
-def check_exercise_1(predicted_shape: Any, centre_shift_mm: Any, ct: Any, new_spacing: float = 1.5) -> bool:
+def check_exercise_1(predicted_shape: Any, centre_shift_mm: Any, ct: Any, new_spacing: float = 1.5) -> None:
     """Check the predicted shape after resampling ``ct`` to ``new_spacing`` mm, and the centre's shift.
 
     Parameters
@@ -44,10 +44,6 @@ def check_exercise_1(predicted_shape: Any, centre_shift_mm: Any, ct: Any, new_sp
     new_spacing : float
         The isotropic voxel size asked for.
 
-    Returns
-    -------
-    bool
-        Whether both are right.
     """
     require(
         predicted_shape if predicted_shape is Ellipsis else centre_shift_mm,
@@ -87,7 +83,7 @@ def check_exercise_1(predicted_shape: Any, centre_shift_mm: Any, ct: Any, new_sp
     )
 
 
-def check_exercise_2(out: Any, volume: Any) -> bool:
+def check_exercise_2(out: Any, volume: Any) -> None:
     """Check an anisotropic ``random_zoom`` of ``volume`` (range 0.9 to 1.1, seed 3).
 
     Parameters
@@ -97,10 +93,6 @@ def check_exercise_2(out: Any, volume: Any) -> bool:
     volume : Volume
         Its input (``mni2`` in the notebook).
 
-    Returns
-    -------
-    bool
-        Whether ``out`` is that zoom, replays identically and invents no label.
     """
     require(out, "out", "tu.random_zoom(mni2, scale_range=(0.9, 1.1), isotropic=False, rng=3)")
     if not isinstance(out, Volume) or not out.history or out.history[-1].name != "zoom":
@@ -141,7 +133,7 @@ def block_average(array: np.ndarray, factor: int) -> np.ndarray:
     return trimmed.reshape(shape[0], factor, shape[1], factor, shape[2], factor).mean(axis=(1, 3, 5))
 
 
-def check_exercise_3(down_plain: Any, down_antialiased: Any, slab: Any, factor: int = 3) -> bool:
+def check_exercise_3(down_plain: Any, down_antialiased: Any, slab: Any, factor: int = 3) -> None:
     """Check two downsamplings of ``slab`` by ``factor``, without and with anti-aliasing.
 
     Prints the RMS difference of each from the block average (a simulated
@@ -156,10 +148,6 @@ def check_exercise_3(down_plain: Any, down_antialiased: Any, slab: Any, factor: 
     factor : int
         The downsampling factor.
 
-    Returns
-    -------
-    bool
-        Whether both arrays are the expected downsamplings.
     """
     require(
         down_plain if down_plain is Ellipsis else down_antialiased,

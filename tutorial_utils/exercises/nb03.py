@@ -1,7 +1,7 @@
 """Checks for the exercises of notebook 03 (rotation, flip, shift).
 
-Each ``check_exercise_N`` prints what is right and what is not and returns
-``True`` when the answer is right; an unfilled answer (``...``) raises
+Each ``check_exercise_N`` prints what is right and what is not, ending with
+"Correct:" when the answer is right; an unfilled answer (``...``) raises
 ``NotImplementedError`` with a hint.
 """
 
@@ -18,7 +18,7 @@ from ..volume import Volume
 from ._feedback import require, verdict
 
 
-def check_exercise_1(once: Any, twice: Any, square: Any, body_threshold: float = -500.0) -> bool:
+def check_exercise_1(once: Any, twice: Any, square: Any, body_threshold: float = -500.0) -> None:
     """Check one 90 degree rotation of ``square`` and two 45 degree steps.
 
     Parameters
@@ -32,11 +32,6 @@ def check_exercise_1(once: Any, twice: Any, square: Any, body_threshold: float =
     body_threshold : float
         Voxels of ``once`` above it (HU) count as body for the RMS difference.
 
-    Returns
-    -------
-    bool
-        Whether ``once`` equals ``np.rot90`` exactly and ``twice`` is the
-        two-step rotation.
     """
     require(
         once if once is Ellipsis else twice,
@@ -74,7 +69,7 @@ def check_exercise_1(once: Any, twice: Any, square: Any, body_threshold: float =
     )
 
 
-def check_exercise_2(augment: Any, volume: Any, seed: int = 5) -> bool:
+def check_exercise_2(augment: Any, volume: Any, seed: int = 5) -> None:
     """Check ``augment(volume, rng)``: a random flip then a random affine, driven by one generator.
 
     Parameters
@@ -86,11 +81,6 @@ def check_exercise_2(augment: Any, volume: Any, seed: int = 5) -> bool:
     seed : int
         The seed used for the reproducibility check.
 
-    Returns
-    -------
-    bool
-        Whether the labels stay valid, the history replays, the same seed
-        gives the same output and the two steps share one generator.
     """
     require(augment, "augment", "def augment(volume, rng=None): ...")
     if not callable(augment):
@@ -131,7 +121,7 @@ def check_exercise_2(augment: Any, volume: Any, seed: int = 5) -> bool:
     return verdict(problems, "one generator drives the whole chain, and every draw is recorded.", notes)
 
 
-def check_exercise_3(matrix: Any, volume: Any, factor: float = 1.2) -> bool:
+def check_exercise_3(matrix: Any, volume: Any, factor: float = 1.2) -> None:
     """Check the output -> input matrix that magnifies ``volume`` by ``factor`` about its centre.
 
     Parameters
@@ -143,10 +133,6 @@ def check_exercise_3(matrix: Any, volume: Any, factor: float = 1.2) -> bool:
     factor : float
         The magnification.
 
-    Returns
-    -------
-    bool
-        Whether the diagonal is ``1 / factor`` and the centre voxel maps to itself.
 
     Examples
     --------
@@ -156,7 +142,6 @@ def check_exercise_3(matrix: Any, volume: Any, factor: float = 1.2) -> bool:
     diagonal: [0.833 0.833 0.833]
     the centre voxel maps to itself: True
     Correct: the matrix maps output to input, so magnifying by 1.2 reads the input at 1 / 1.2 of the distance from the centre.
-    True
     """
     require(matrix, "m", "tu.affine_matrix(epi.shape, scale=1.2, spacing=epi.spacing)")
     m = np.asarray(matrix, dtype=float) if not isinstance(matrix, (str, bytes)) else np.empty(0)

@@ -1,7 +1,7 @@
 """Checks for the exercises of notebook 04 (crop and pad).
 
-Each ``check_exercise_N`` prints what is right and what is not and returns
-``True`` when the answer is right; an unfilled answer (``...``) raises
+Each ``check_exercise_N`` prints what is right and what is not, ending with
+"Correct:" when the answer is right; an unfilled answer (``...``) raises
 ``NotImplementedError`` with a hint.
 """
 
@@ -19,7 +19,7 @@ from ..volume import Volume
 from ._feedback import as_vector, require, verdict
 
 
-def check_exercise_1(brain: Any, volume: Any, margin: int = 4) -> bool:
+def check_exercise_1(brain: Any, volume: Any, margin: int = 4) -> None:
     """Check a crop of ``volume`` to the bounding box of its brain (label > 0) plus ``margin`` voxels.
 
     Parameters
@@ -31,10 +31,6 @@ def check_exercise_1(brain: Any, volume: Any, margin: int = 4) -> bool:
     margin : int
         Voxels added on every side of the box.
 
-    Returns
-    -------
-    bool
-        Whether ``brain`` has the box's shape and keeps every voxel's world position.
     """
     require(
         brain, "brain", "start, size = tu.foreground_bbox(mni.label > 0, margin=4); tu.crop_volume(mni, start, size)"
@@ -56,7 +52,7 @@ def check_exercise_1(brain: Any, volume: Any, margin: int = 4) -> bool:
     return verdict(problems, "the box keeps the whole brain and every voxel keeps its world coordinate.", notes)
 
 
-def check_exercise_2(patch: Any, scan_voxel: Any, volume: Any, patch_voxel: tuple[int, int, int] = (3, 4, 5)) -> bool:
+def check_exercise_2(patch: Any, scan_voxel: Any, volume: Any, patch_voxel: tuple[int, int, int] = (3, 4, 5)) -> None:
     """Check a 32 voxel random crop of ``volume`` drawn with seed 5, and where its voxel ``patch_voxel`` lies.
 
     Parameters
@@ -70,11 +66,6 @@ def check_exercise_2(patch: Any, scan_voxel: Any, volume: Any, patch_voxel: tupl
     patch_voxel : (3,) tuple of int
         The patch voxel asked about.
 
-    Returns
-    -------
-    bool
-        Whether the patch is that draw, ``scan_voxel`` is ``start + patch_voxel``
-        and both have the same world coordinate.
     """
     require(
         patch if patch is Ellipsis else scan_voxel,
@@ -114,7 +105,7 @@ def padded_slices(volume: Volume, original_depth: int) -> slice:
     return slice(before + original_depth, volume.shape[2])
 
 
-def check_exercise_3(padded: Any, ct: Any, depth: int = 96) -> bool:
+def check_exercise_3(padded: Any, ct: Any, depth: int = 96) -> None:
     """Check ``{"edge": ..., "reflect": ...}``: ``ct`` padded to ``depth`` slices with each mode.
 
     Prints the mean HU and the label values in the slices added at the top.
@@ -128,10 +119,6 @@ def check_exercise_3(padded: Any, ct: Any, depth: int = 96) -> bool:
     depth : int
         The number of slices asked for.
 
-    Returns
-    -------
-    bool
-        Whether both volumes are the requested paddings.
     """
     require(padded, "padded", 'tu.pad_volume(ct, (288, 224, 96), mode="edge"), and the same with mode="reflect".')
     if not isinstance(padded, Mapping) or set(padded) != {"edge", "reflect"}:
