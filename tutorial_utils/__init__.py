@@ -133,6 +133,14 @@ from .spatial import (
 )
 from .volume import TransformRecord, Volume
 
+# --- issue 15: own scans (orientation, DICOM, scan checks) ---------------------------------
+# isort: split
+from .dicom import DicomSeries, list_dicom_series, load_dicom, save_dicom_series
+from .quality import Finding, check_scan
+from .spatial import reorient
+
+# --- end issue 15 ---------------------------------------------------------------------------
+
 __version__ = "0.2.0"
 
 #: Names served by :mod:`tutorial_utils.display`, imported on first use.
@@ -238,6 +246,14 @@ __all__ = [
     "sample_seed_sequence",
     "seed_worker",
     "set_num_threads",
+    # --- issue 15: own scans ---
+    "DicomSeries",
+    "Finding",
+    "check_scan",
+    "list_dicom_series",
+    "load_dicom",
+    "reorient",
+    "save_dicom_series",
 ]
 
 
