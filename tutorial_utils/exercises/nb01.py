@@ -54,7 +54,9 @@ def check_exercise_1(origin: Any, volume: Any) -> None:
     Correct: inverting the affine maps world mm back to voxel indices.
     """
     require(
-        origin, "origin", "the affine maps voxel -> world; its inverse, np.linalg.inv(mni.affine), maps world -> voxel."
+        origin,
+        "origin",
+        "the affine maps voxel -> world; its inverse (np.linalg.inv) maps world -> voxel; round the result.",
     )
     affine = np.asarray(volume.affine, dtype=float)
     expected = world_origin_voxel(affine)
@@ -154,8 +156,8 @@ def check_exercise_3(in_lung_window: Any, in_abdomen_window: Any, ct: Any) -> No
     require(
         in_lung_window if in_lung_window is Ellipsis else in_abdomen_window,
         "in_lung_window" if in_lung_window is Ellipsis else "in_abdomen_window",
-        "lung = ct.image[ct.label == 3]; low, high = tu.window_limits(*tu.CT_WINDOWS['lung']); "
-        "np.mean((lung >= low) & (lung <= high)).",
+        "select the lung voxels with ct.label == 3; tu.window_limits(*tu.CT_WINDOWS[name]) gives a window's "
+        "HU range; the mean of a boolean array is a fraction.",
     )
     expected = {"lung": lung_fraction_in_window(ct, "lung"), "abdomen": lung_fraction_in_window(ct, "abdomen")}
     given = {"lung": in_lung_window, "abdomen": in_abdomen_window}
@@ -176,6 +178,6 @@ def check_exercise_3(in_lung_window: Any, in_abdomen_window: Any, ct: Any) -> No
             )
     return verdict(
         problems,
-        "the lung window covers all of the phantom's lung, the abdomen window none of it (a flat black).",
+        "only the lung window spans the lung's grey levels; the abdomen window turns (almost) all of it black.",
         [f"{preset} window: {expected[preset]:.0%} of the lung voxels inside" for preset in expected],
     )

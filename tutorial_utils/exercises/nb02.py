@@ -48,8 +48,8 @@ def check_exercise_1(predicted_shape: Any, centre_shift_mm: Any, ct: Any, new_sp
     require(
         predicted_shape if predicted_shape is Ellipsis else centre_shift_mm,
         "predicted_shape" if predicted_shape is Ellipsis else "centre_shift_mm",
-        "shape: round(n * spacing / 1.5) per axis; centre: affine @ [*((np.array(shape) - 1) / 2), 1] "
-        "for both volumes, then the length of the difference (np.linalg.norm).",
+        "shape: round(n * spacing / 1.5) per axis; centre: the world position (affine @ [i, j, k, 1]) of index "
+        "(n - 1) / 2 per axis, for both volumes; the shift is the length of their difference.",
     )
     expected = resampled_shape(ct.shape, ct.spacing, new_spacing)
     problems = []
@@ -94,7 +94,7 @@ def check_exercise_2(out: Any, volume: Any) -> None:
         Its input (``mni2`` in the notebook).
 
     """
-    require(out, "out", "tu.random_zoom(mni2, scale_range=(0.9, 1.1), isotropic=False, rng=3)")
+    require(out, "out", "tu.random_zoom takes scale_range=, isotropic= and rng= (section 7).")
     if not isinstance(out, Volume) or not out.history or out.history[-1].name != "zoom":
         return verdict([f"out must be the Volume returned by tu.random_zoom; got {describe(out)}."], "")
     factor = np.atleast_1d(np.asarray(out.history[-1].params["factor"], dtype=float))
@@ -152,7 +152,7 @@ def check_exercise_3(down_plain: Any, down_antialiased: Any, slab: Any, factor: 
     require(
         down_plain if down_plain is Ellipsis else down_antialiased,
         "down_plain" if down_plain is Ellipsis else "down_antialiased",
-        "tu.resize(slab3, acquired_3mm.shape, antialias=False), and the same with antialias=True.",
+        "tu.resize(array, shape) has an antialias= option (section 4).",
     )
     slab = np.asarray(slab, dtype=np.float32)
     acquired = block_average(slab, factor)

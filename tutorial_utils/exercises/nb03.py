@@ -36,7 +36,7 @@ def check_exercise_1(once: Any, twice: Any, square: Any, body_threshold: float =
     require(
         once if once is Ellipsis else twice,
         "once" if once is Ellipsis else "twice",
-        "tu.rotate(square, 90, axes=(0, 1)); for twice, rotate the result of a 45 degree rotation by 45 again.",
+        "tu.rotate(array, angle, axes=...) turns axes[0] towards axes[1] (section 1); twice means two calls.",
     )
     square = np.asarray(square)
     problems, notes = [], []
@@ -89,8 +89,8 @@ def check_exercise_2(augment: Any, volume: Any, seed: int = 5) -> None:
     require(
         out,
         "rng",
-        "in augment: rng = np.random.default_rng(rng), then "
-        "return tu.random_affine(tu.random_flip(volume, rng=rng), rng=rng).",
+        "np.random.default_rng turns a seed (or a Generator) into a Generator; pass that one object to both "
+        "steps as rng=, and return the result of the second.",
     )
     if not isinstance(out, Volume):
         return verdict([f"augment must return the augmented Volume; got {describe(out)}."], "")
@@ -143,7 +143,9 @@ def check_exercise_3(matrix: Any, volume: Any, factor: float = 1.2) -> None:
     the centre voxel maps to itself: True
     Correct: the matrix maps output to input, so magnifying by 1.2 reads the input at 1 / 1.2 of the distance from the centre.
     """
-    require(matrix, "m", "tu.affine_matrix(epi.shape, scale=1.2, spacing=epi.spacing)")
+    require(
+        matrix, "m", "tu.affine_matrix(shape, scale=..., spacing=...) builds the output -> input matrix (section 1)."
+    )
     m = np.asarray(matrix, dtype=float) if not isinstance(matrix, (str, bytes)) else np.empty(0)
     if m.shape != (4, 4):
         return verdict([f"m must be a 4 x 4 matrix; got {describe(matrix)}."], "")

@@ -33,7 +33,9 @@ def check_exercise_1(brain: Any, volume: Any, margin: int = 4) -> None:
 
     """
     require(
-        brain, "brain", "start, size = tu.foreground_bbox(mni.label > 0, margin=4); tu.crop_volume(mni, start, size)"
+        brain,
+        "brain",
+        "tu.foreground_bbox(mask, margin=...) returns (start, size); tu.crop_volume crops image, label and affine.",
     )
     start, size = foreground_bbox(np.asarray(volume.label) > 0, margin=margin)
     if not isinstance(brain, Volume):
@@ -70,8 +72,8 @@ def check_exercise_2(patch: Any, scan_voxel: Any, volume: Any, patch_voxel: tupl
     require(
         patch if patch is Ellipsis else scan_voxel,
         "patch" if patch is Ellipsis else "scan_voxel",
-        "patch = tu.random_crop(mni, 32, rng=5); its start is patch.history[-1].params['start']; "
-        "scan_voxel = start + (3, 4, 5).",
+        "tu.random_crop(volume, size, rng=...); the drawn start is in patch.history[-1].params; "
+        "patch voxel v is scan voxel start + v.",
     )
     if not isinstance(patch, Volume) or not patch.history or patch.history[-1].name != "crop":
         return verdict([f"patch must be the Volume returned by tu.random_crop; got {describe(patch)}."], "")
@@ -120,7 +122,7 @@ def check_exercise_3(padded: Any, ct: Any, depth: int = 96) -> None:
         The number of slices asked for.
 
     """
-    require(padded, "padded", 'tu.pad_volume(ct, (288, 224, 96), mode="edge"), and the same with mode="reflect".')
+    require(padded, "padded", "tu.pad_volume(volume, shape, mode=...); one Volume per mode in the dict.")
     if not isinstance(padded, Mapping) or set(padded) != {"edge", "reflect"}:
         return verdict([f'padded must be a dict with the keys "edge" and "reflect"; got {describe(padded)}.'], "")
     shape = (*ct.shape[:2], depth)
