@@ -141,6 +141,20 @@ from .spatial import reorient
 
 # --- end issue 15 ---------------------------------------------------------------------------
 
+# --- inference (issue 17) ---
+# isort: split
+from .inference import (
+    IntensityModel,
+    dice_scores,
+    flip_transforms,
+    invert,
+    one_hot,
+    predict_sliding_window,
+    predict_with_tta,
+)
+
+# --- end inference ---
+
 __version__ = "0.2.0"
 
 #: Names served by :mod:`tutorial_utils.display`, imported on first use.
@@ -254,6 +268,15 @@ __all__ = [
     "load_dicom",
     "reorient",
     "save_dicom_series",
+    # --- inference (issue 17) ---
+    "IntensityModel",
+    "dice_scores",
+    "flip_transforms",
+    "invert",
+    "one_hot",
+    "predict_sliding_window",
+    "predict_with_tta",
+    # --- end inference ---
 ]
 
 
