@@ -12,7 +12,12 @@ from scipy import ndimage
 
 import tutorial_utils as tu
 from tutorial_utils import _threads
-from tutorial_utils.display.elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
+from tutorial_utils.display.elastic_plots import (
+    grid_label,
+    show_deformation_grid,
+    show_displacement_magnitude,
+    show_jacobian,
+)
 from tutorial_utils.elastic import stats as elastic_stats
 from tutorial_utils.elastic.field import bspline_field, draw_control_displacements
 from tutorial_utils.naive.elastic import blog_displacement_field, elastic_transform_3d
@@ -489,6 +494,35 @@ def test_displacement_magnitude_figure_shows_mm_with_a_colour_bar(cube):
     overlay = fig.axes[0].get_images()[-1].get_array()
     i = cube.shape[0] // 2
     np.testing.assert_allclose(overlay, lengths(field[:, i : i + 1], cube.spacing)[0].T, rtol=1e-5)
+    assert len(show_displacement_magnitude(field, cube, colorbar=False).axes) == 3
+
+
+def test_jacobian_figure_goes_through_the_most_folded_voxel_marks_it_and_has_a_colour_bar():
+    field = tu.random_displacement_field((30, 28, 26), num_control_points=8, max_displacement=12.0, rng=1)
+    jacobian = tu.jacobian_determinant(field)
+    worst = tuple(int(i) for i in np.unravel_index(np.argmin(jacobian), jacobian.shape))
+    assert jacobian.min() <= 0  # the field folds
+    fig = show_jacobian(field, affine=np.diag([2.0, 2.0, 2.0, 1.0]))
+    assert [ax.get_title() for ax in fig.axes[:3]] == [
+        f"sagittal  i = {worst[0]}",
+        f"coronal  j = {worst[1]}",
+        f"axial  k = {worst[2]}",
+    ]
+    assert fig.axes[-1].get_ylabel() == "Jacobian determinant"
+    base, folded = fig.axes[2].get_images()
+    np.testing.assert_allclose(base.get_array(), jacobian[:, :, worst[2]].T)
+    assert (folded.get_array()[..., 3][jacobian[:, :, worst[2]].T <= 0] > 0).all()
+    ring = fig.axes[2].lines[0]
+    assert (ring.get_xdata()[0], ring.get_ydata()[0]) == (worst[0], worst[1])
+    assert not show_jacobian(field, mark=False).axes[2].lines
+
+
+def test_deformation_grid_can_mark_the_voxel_its_planes_pass_through():
+    field = np.zeros((3, 24, 20, 16), np.float32)
+    fig = show_deformation_grid(field, step=6, indices=(3, 4, 5), mark=True)
+    assert [(ax.lines[0].get_xdata()[0], ax.lines[0].get_ydata()[0]) for ax in fig.axes] == [(4, 5), (3, 5), (3, 4)]
+    with pytest.raises(TypeError, match="mark must be True or False"):
+        show_deformation_grid(field, mark="yes")
 
 
 # ----------------------------------------------------------------- the naive blog code

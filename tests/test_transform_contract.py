@@ -36,7 +36,7 @@ STEP_EXAMPLES: dict[str, dict] = {
     "rotate": {"rotation": (0.0, 0.0, 30.0)},
     "shift": {"offset": (1, -2, 0)},
     "zoom": {"factor": 1.2},
-    "resample": {"spacing": (2.0, 2.0, 2.0)},
+    "resample": {"spacing": (2.0, 2.0, 2.0), "label_mode": "onehot"},
     "resize": {"shape": (6, 5, 9)},
     "reorient": {"axcodes": "LPS"},
     "crop": {"start": (1, 2, 0), "size": (8, 6, 5)},
