@@ -16,6 +16,7 @@ from tutorial_utils.naive.pipeline import (
     GeneratorInInitAngles,
     GlobalStateAngles,
     SampleRngAngles,
+    dataloader_draws,
     loader_draws,
 )
 from tutorial_utils.seeding import AugmentedVolumes, seed_worker
@@ -54,24 +55,7 @@ class WhoDrewWhat:
 
 def run(dataset, *, num_workers=WORKERS, epochs=EPOCHS, seed=0, **options):
     """``draws[epoch][index] = (worker, value)`` from a real DataLoader (batch_size=None, no shuffling)."""
-    loader = DataLoader(
-        dataset,
-        batch_size=None,
-        num_workers=num_workers,
-        generator=torch.Generator().manual_seed(seed),
-        **options,
-    )
-    draws = []
-    for epoch in range(epochs):
-        if hasattr(dataset, "set_epoch"):
-            dataset.set_epoch(epoch)
-        worker_of = {}
-        values = []
-        for index, value in enumerate(loader):
-            values.append(value)
-            worker_of[index] = index % num_workers if num_workers else 0
-        draws.append([(worker_of[i], values[i]) for i in range(len(values))])
-    return draws
+    return dataloader_draws(dataset, num_workers=num_workers, epochs=epochs, seed=seed, **options)
 
 
 def values(draws, epoch, worker=None):
@@ -91,6 +75,12 @@ def test_each_worker_seeds_numpy_from_the_base_seed_and_its_id_with_generate_sta
         expected = np.random.RandomState(_generate_state(base_seed, worker)).random()
         assert value == expected
     assert len(base_seeds) == EPOCHS, "the base seed is drawn anew for every epoch"
+
+
+def test_without_shuffling_sample_index_comes_from_worker_index_mod_num_workers():
+    for epoch in run(WhoDrewWhat()):
+        for dealt_to, (index, worker, _, _) in epoch:
+            assert dealt_to == int(worker) == int(index) % WORKERS
 
 
 def test_global_state_draws_differ_between_workers_and_epochs_inside_a_dataloader():

@@ -61,9 +61,11 @@ def seed_worker(worker_id: int) -> None:
     PyTorch gives each worker a distinct ``torch.initial_seed()`` (a fresh base
     seed every epoch, derived from the main process's torch generator, so
     ``torch.manual_seed`` makes runs repeatable). This turns it into a numpy
-    generator stored on the worker's copy of the dataset as ``dataset.rng`` and
-    also seeds the legacy global ``np.random`` for third-party code that still
-    uses it. Copy it into your code, or import it::
+    generator stored on the worker's copy of the dataset as ``dataset.rng``,
+    replacing the copy of the generator the dataset created in ``__init__``
+    (which every worker would otherwise share), and reseeds the legacy global
+    ``np.random`` from the same seed (PyTorch already seeds it per worker; this
+    keeps one seed per worker for both). Copy it into your code, or import it::
 
         loader = DataLoader(dataset, num_workers=2, worker_init_fn=seed_worker)
 

@@ -21,7 +21,8 @@ whose sample is one rotation angle:
 :class:`SampleRngAngles` is the fix, for comparison: one generator per
 ``(seed, epoch, index)`` from :func:`tutorial_utils.sample_rng`.
 :func:`loader_draws` imitates what a DataLoader does to a dataset, without
-PyTorch, so the notebook runs where torch is not installed. The classes live
+PyTorch, so the notebook runs where torch is not installed;
+:func:`dataloader_draws` runs a real one where it is. The classes live
 in a module (not a notebook) so that workers started with ``spawn`` or
 ``forkserver`` can import them.
 """
@@ -121,6 +122,54 @@ def loader_draws(dataset: Any, *, num_workers: int = 2, epochs: int = 2, seed: i
         return draws
     finally:
         np.random.set_state(saved)
+
+
+def dataloader_draws(
+    dataset: Any, *, num_workers: int = 2, epochs: int = 2, seed: int = 0, **loader_options: Any
+) -> list[list[tuple[int, Any]]]:
+    """What a real ``torch.utils.data.DataLoader(dataset, batch_size=None, num_workers=num_workers)`` yields.
+
+    The same format as :func:`loader_draws`: ``draws[epoch][index] ==
+    (worker_id, value)``. The loader's base seeds come from
+    ``torch.Generator().manual_seed(seed)``; ``dataset.set_epoch(epoch)`` is
+    called before each epoch if it exists. Without shuffling, the DataLoader
+    deals the indices to its workers in turn and yields them in order, so
+    sample ``index`` came from worker ``index % num_workers`` (worker 0 when
+    ``num_workers == 0``: the main process). ``loader_options`` go to the
+    DataLoader (``worker_init_fn``, ``persistent_workers``, ...). Needs torch.
+    """
+    import torch  # only this function needs torch
+    from torch.utils.data import DataLoader
+
+    loader = DataLoader(
+        dataset,
+        batch_size=None,
+        num_workers=num_workers,
+        generator=torch.Generator().manual_seed(seed),
+        **loader_options,
+    )
+    draws = []
+    for epoch in range(epochs):
+        if hasattr(dataset, "set_epoch"):
+            dataset.set_epoch(epoch)
+        draws.append([(index % max(num_workers, 1), value) for index, value in enumerate(loader)])
+    return draws
+
+
+def format_draws(draws: list[list[tuple[int, Any]]]) -> str:
+    """One line per epoch and worker: the values that worker computed, in order.
+
+    Examples
+    --------
+    >>> print(format_draws([[(0, 1.5), (1, 1.5), (0, -3.0), (1, -3.0)]]))
+    epoch 0, worker 0: [1.5, -3.0]
+    epoch 0, worker 1: [1.5, -3.0]
+    """
+    lines = []
+    for epoch, samples in enumerate(draws):
+        for worker in sorted({w for w, _ in samples}):
+            lines.append(f"epoch {epoch}, worker {worker}: {[value for w, value in samples if w == worker]}")
+    return "\n".join(lines)
 
 
 def forked_global_draws(n_workers: int = 2, draws_per_worker: int = 3) -> list[list[float]]:
