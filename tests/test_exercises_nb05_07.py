@@ -207,3 +207,9 @@ def test_nb07_exercise_3_accepts_a_seed_per_worker_and_explains_a_seed_per_sampl
 
     ok, out = run_check(capsys, nb07.check_exercise_3, per_sample)
     assert not ok and "seeds np.random.default_rng(w) once" in out
+
+    def unfinished(n_workers):
+        raise NotImplementedError("Exercise 3: fill in the loop")
+
+    with pytest.raises(NotImplementedError, match="Exercise 3"):
+        nb07.check_exercise_3(unfinished)
