@@ -432,7 +432,8 @@ def test_stats_do_not_warn_for_a_smooth_field():
     ("call", "error", "match"),
     [
         (lambda: tu.random_displacement_field((10, 10), rng=0), ValueError, "shape"),
-        (lambda: tu.random_displacement_field((10, 1, 10), rng=0), ValueError, "shape"),
+        (lambda: tu.random_displacement_field((10, 0, 10), rng=0), ValueError, "shape"),
+        (lambda: tu.gaussian_displacement_field((10, 1, 10), alpha=1, sigma=3), ValueError, "shape"),
         (lambda: tu.random_displacement_field((10.0, 10, 10), rng=0), TypeError, "shape"),
         (lambda: tu.random_displacement_field("abc"), TypeError, "shape"),
         (lambda: tu.random_displacement_field((8, 8, 8), num_control_points=3), ValueError, "num_control_points"),
@@ -457,7 +458,7 @@ def test_stats_do_not_warn_for_a_smooth_field():
         (lambda: tu.elastic_transform(np.zeros((8, 8, 8)), num_control_points=2), ValueError, "num_control_points"),
         (lambda: tu.displacement_stats(np.zeros((3, 4, 4))), ValueError, "field"),
         (lambda: tu.displacement_stats([[0.0]]), TypeError, "field"),
-        (lambda: tu.jacobian_determinant(np.zeros((3, 1, 4, 4))), ValueError, "field"),
+        (lambda: tu.jacobian_determinant(np.zeros((3, 0, 4, 4))), ValueError, "field"),
         (lambda: grid_label((8, 8, 8), step=1), ValueError, "step"),
         (lambda: show_deformation_grid(np.zeros((3, 6, 6, 6)), np.zeros((5, 6, 6))), ValueError, "image"),
     ],
@@ -542,3 +543,26 @@ def test_naive_blog_function_barely_moves_the_interior_and_frames_it_with_bg_val
 def test_naive_blog_field_is_about_0_0017_voxel():
     field = blog_displacement_field((40, 40, 40), rng=0)
     assert field.std() < 0.0025
+
+
+@pytest.mark.parametrize("size", [64, 96])
+def test_random_elastic_peak_memory_stays_within_4x_the_image_at_any_thread_count(size):
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    label = np.zeros((size,) * 3, np.uint8)
+    label[size // 4 : -size // 4, size // 4 : -size // 4, size // 4 : -size // 4] = 1
+    vol = tu.Volume((100 + 10 * rng.standard_normal(label.shape) + 50 * label).astype(np.float32), np.eye(4), label)
+    outputs, peaks = [], []
+    for threads in (1, 2, 8):
+        tu.set_num_threads(threads)
+        try:
+            tracemalloc.start()
+            outputs.append(tu.random_elastic(vol, rng=0))
+            peaks.append(tracemalloc.get_traced_memory()[1] / vol.image.nbytes)
+        finally:
+            tracemalloc.stop()
+            tu.set_num_threads(None)
+    assert max(peaks) <= 4.0, peaks  # was 5x at 1 thread and 20x at 8 (issue 14)
+    for out in outputs[1:]:
+        assert np.array_equal(out.image, outputs[0].image) and out.history == outputs[0].history
