@@ -107,7 +107,7 @@ from .io import save_volume
 from .phantom import CT_PHANTOM_HU, CT_PHANTOM_LABELS, make_ct_phantom
 from .pipeline import Compose, OneOf, RandomApply
 from .records import records_from_json, records_to_json, replay
-from .seeding import sample_rng, sample_seed_sequence, seed_worker
+from .seeding import AugmentedVolumes, sample_rng, sample_seed_sequence, seed_worker  # AugmentedVolumes: issue 14
 from .spatial import (
     affine_matrix,
     affine_volume,
@@ -278,6 +278,8 @@ __all__ = [
     "predict_sliding_window",
     "predict_with_tta",
     # --- end inference ---
+    # issue 14 (notebooks 05-07, DataLoader seeding)
+    "AugmentedVolumes",
 ]
 
 
