@@ -21,7 +21,7 @@ serves its names on first use).
 """
 
 from .crop_plots import crop_box_annotator, draw_crop_box
-from .elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
+from .elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude, show_jacobian
 from .explorer import TransformExplorer
 from .intensity_plots import (
     WINDOW_CHOICES,
@@ -57,6 +57,7 @@ __all__ = [
     "show_comparison",
     "show_deformation_grid",
     "show_displacement_magnitude",
+    "show_jacobian",
     "show_mid_slice",
     "show_slices",
     "window_annotator",
