@@ -10,14 +10,12 @@ its artists (:class:`Panel`) to update them in place.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.image import AxesImage
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -65,17 +63,6 @@ _LETTER_OFFSETS = {
 _EDGE_POINTS = {"left": (0.0, 0.5), "right": (1.0, 0.5), "bottom": (0.5, 0.0), "top": (0.5, 1.0)}
 
 
-@dataclass
-class Panel:
-    """Artists of one widget panel, kept so the widget can update them in place."""
-
-    axis: int
-    ax: Axes
-    image: AxesImage
-    letters: dict[str, Text] = field(default_factory=dict)
-    crosshair: tuple[Line2D, Line2D] | None = None
-
-
 def panel_title(axis: int, index: int) -> str:
     """Title of a panel, e.g. ``"axial  k = 94"``."""
     return f"{PLANES[axis]}  {AXIS_NAMES[axis]} = {int(index)}"
@@ -85,15 +72,6 @@ def layout_widths(shape: Sequence[int], spacing: Sequence[float]) -> tuple[list[
     """Width ratios of the three panels and the tallest panel's height, both in mm."""
     sizes = panel_sizes_mm(shape, spacing)
     return [w for w, _ in sizes], max(h for _, h in sizes)
-
-
-def row_figsize(
-    shape: Sequence[int], spacing: Sequence[float], panel_height: float = 2.4, rows: int = 1
-) -> tuple[float, float]:
-    """Figure size (inches) for ``rows`` rows of three panels ``panel_height`` inches tall."""
-    widths, height = layout_widths(shape, spacing)
-    width = panel_height * sum(widths) / height + 1.2
-    return (float(min(max(width, 4.0), 14.0)), float(rows * (panel_height + 0.6)))
 
 
 def static_figsize(
@@ -140,14 +118,12 @@ def style_axes(ax: Axes, axis: int, shape: Sequence[int], spacing: Sequence[floa
     ax.tick_params(labelsize=7, length=2, pad=1)
 
 
-def draw_letters(ax: Axes, affine: np.ndarray | None, axis: int, *, outside: bool = False) -> dict[str, Text]:
-    """Orientation letters outside the four edges of a panel, never over the anatomy (none without an affine).
+def draw_letters(ax: Axes, affine: np.ndarray | None, axis: int) -> dict[str, Text]:
+    """Orientation letters outside the four edges of a static panel, never over the anatomy (none without an affine).
 
-    By default (static panels, with tick labels on the left and bottom) the
-    left and bottom letters sit beyond the tick labels; ``outside=True``
-    (widget panels, no ticks) puts all four right at the frame.
+    The left and bottom letters sit beyond the tick labels.
     """
-    clearance = 0.0 if outside else _TICKS_CLEARANCE
+    clearance = _TICKS_CLEARANCE
     letters = {}
     for edge, letter in orientation_labels(affine, axis).items():
         dx, dy, ha, va = _LETTER_OFFSETS[edge]
@@ -208,54 +184,11 @@ def draw_panel(
         draw_crosshair(ax, axis, crosshair_at)
 
 
-def draw_rgba_panel(
-    ax: Axes,
-    rgba: np.ndarray,
-    shape: Sequence[int],
-    spacing: Sequence[float],
-    affine: np.ndarray | None,
-    axis: int,
-    *,
-    crosshair_at: Sequence[int] | None = None,
-) -> Panel:
-    """A widget panel: one pre-blended RGBA slice (see ``overlay.composite``), no ticks.
-
-    The plane name is the title (the sliders show the index) and the
-    orientation letters sit just outside the frame, so between updates only
-    the image and the crosshair change and everything else stays in the
-    cached background.
-    """
-    artist = ax.imshow(rgba, origin="lower", extent=panel_extent(shape, axis), interpolation="nearest")
-    style_widget_axes(ax, axis, shape, spacing, affine)
-    panel = Panel(axis, ax, artist)
-    panel.letters = draw_letters(ax, affine, axis, outside=True)
-    if crosshair_at is not None:
-        panel.crosshair = draw_crosshair(ax, axis, crosshair_at)
-    return panel
-
-
-def style_widget_axes(
-    ax: Axes, axis: int, shape: Sequence[int], spacing: Sequence[float], affine: np.ndarray | None
-) -> None:
-    """Limits and aspect of a widget panel, without ticks; the plane name as title."""
-    style_axes(ax, axis, shape, spacing)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_title(PLANES[axis], fontsize=9, pad=15 if affine is not None else 3)
-
-
 def draw_crosshair(ax: Axes, axis: int, indices: Sequence[int]) -> tuple[Line2D, Line2D]:
     """Vertical and horizontal lines where the other two planes cut the panel of plane ``axis``."""
     x, y = crosshair_position(indices, axis)
     style = dict(color=ACCENT, linewidth=0.8, alpha=0.8)
     return ax.axvline(x, **style), ax.axhline(y, **style)
-
-
-def widget_figure(figsize: tuple[float, float], dpi: int) -> Figure:
-    """A figure for a widget: constrained layout with room between panels for the outside letters."""
-    return Figure(figsize=figsize, dpi=dpi, layout=ConstrainedLayoutEngine(wspace=0.08))
 
 
 def colormap_table(cmap: Any) -> np.ndarray:
