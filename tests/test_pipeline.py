@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tutorial_utils import Volume, apply_recorded, replay, replayable
-from tutorial_utils.batch import augment_and_save
+from tutorial_utils import augment_and_save
 from tutorial_utils.io import save_volume
 from tutorial_utils.records import records_from_json
 from tutorial_utils.pipeline import Compose, OneOf, RandomApply

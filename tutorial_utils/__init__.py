@@ -54,7 +54,6 @@ import importlib
 from typing import Any
 
 from ._threads import num_threads, set_num_threads
-from .batch import augment_and_save
 from .crop import (
     center_crop,
     center_crop_volume,
@@ -129,6 +128,18 @@ from .spatial import (
     zoom_volume,
 )
 from .volume import TransformRecord, Volume
+
+# --- issue 16: whole datasets on Dask (dask, distributed and pandas load on first use) ---
+from .dataset import (
+    DatasetFingerprint,
+    PreprocessingPlan,
+    augment_and_save,
+    fingerprint_dataset,
+    make_sample_dataset,
+    preprocess_dataset,
+    read_manifest,
+)
+# --- end issue 16 ---
 
 __version__ = "0.2.0"
 
@@ -222,7 +233,6 @@ __all__ = [
     # pipelines and reproducibility
     "Compose",
     "OneOf",
-    "augment_and_save",
     "RandomApply",
     "num_threads",
     "records_from_json",
@@ -232,6 +242,15 @@ __all__ = [
     "sample_seed_sequence",
     "seed_worker",
     "set_num_threads",
+    # --- issue 16: whole datasets on Dask ---
+    "DatasetFingerprint",
+    "PreprocessingPlan",
+    "augment_and_save",
+    "fingerprint_dataset",
+    "make_sample_dataset",
+    "preprocess_dataset",
+    "read_manifest",
+    # --- end issue 16 ---
 ]
 
 
