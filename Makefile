@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements/lock.txt
 
-.PHONY: lab test unit notebooks browser bench lock clean-notebooks clean
+.PHONY: lab test lint format unit notebooks browser bench lock clean-notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests tutorial_utils notebooks \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=300
+
+# Lint and format check (ruff; configured in pyproject.toml). `make format` rewrites.
+lint: $(STAMP)
+	$(BIN)/ruff check tutorial_utils tests benchmarks tools
+	$(BIN)/ruff format --check tutorial_utils tests benchmarks tools
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix tutorial_utils tests benchmarks tools
+	$(BIN)/ruff format tutorial_utils tests benchmarks tools
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests tutorial_utils --ignore=tests/browser

@@ -9,22 +9,23 @@ import nibabel as nib
 import numpy as np
 import pytest
 
-from tutorial_utils import Volume, apply_recorded, replay, replayable
-from tutorial_utils import augment_and_save
+from tutorial_utils import Volume, augment_and_save, replay
+from tutorial_utils.records import random_transform, volume_transform
 from tutorial_utils.io import save_volume
 from tutorial_utils.records import records_from_json
 from tutorial_utils.pipeline import Compose, OneOf, RandomApply
 from tutorial_utils.seeding import sample_rng
 
 
-@replayable("test_pipeline_shift_values")
-def _shift_values(volume: Volume, amount: float) -> Volume:
+@volume_transform("test_pipeline_shift_values")
+def _shift_values(volume: Volume, *, amount: float) -> Volume:
     return volume.replace(image=volume.image + np.float32(amount))
 
 
+@random_transform
 def random_shift_values(volume: Volume, *, rng=None) -> Volume:
     generator = np.random.default_rng(rng)
-    return apply_recorded(volume, "test_pipeline_shift_values", amount=float(generator.normal()))
+    return _shift_values(volume, amount=float(generator.normal()))
 
 
 def append_marker(volume: Volume, *, marker: float, rng=None) -> Volume:

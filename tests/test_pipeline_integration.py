@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import tutorial_utils as tu
-from tutorial_utils import Compose, RandomApply, Volume, apply_recorded, replay, replayable
+from tutorial_utils import Compose, RandomApply, Volume, replay
+from tutorial_utils.records import volume_transform
 from tutorial_utils.records import records_from_json, records_to_json
 from tutorial_utils.seeding import sample_rng
 
@@ -40,14 +41,10 @@ def scan() -> Volume:
     return Volume(label.astype(np.float32), np.diag([*SPACING, 1.0]), label)
 
 
-@replayable("test_integration_zscore")
-def _zscore(volume: Volume) -> Volume:
-    return volume.replace(image=tu.normalize_intensity(volume.image, "zscore", mask=volume.label > 0))
-
-
+@volume_transform("test_integration_zscore")
 def zscore(volume: Volume) -> Volume:
     """Deterministic, recorded last step: z-score inside the label (no rng parameter)."""
-    return apply_recorded(volume, "test_integration_zscore")
+    return volume.replace(image=tu.normalize_intensity(volume.image, method="zscore", mask=volume.label > 0))
 
 
 PREPROCESS = Compose(

@@ -6,7 +6,7 @@ import nibabel as nib
 import numpy as np
 import pytest
 
-from tutorial_utils import TransformRecord, Volume, apply_recorded, replay, replayable
+from tutorial_utils import Volume
 
 
 def _volume(label=True):
@@ -92,31 +92,3 @@ def test_from_nifti_explains_how_to_pick_a_volume_of_a_4d_series():
 def test_from_nifti_reports_a_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="missing.nii"):
         Volume.from_nifti(tmp_path / "missing.nii")
-
-
-@replayable("test_add_constant")
-def _add_constant(volume: Volume, value: float) -> Volume:
-    return volume.replace(image=volume.image + value)
-
-
-def test_apply_recorded_appends_what_was_drawn_and_replay_reproduces_it():
-    vol = _volume()
-    out = apply_recorded(apply_recorded(vol, "test_add_constant", value=1.5), "test_add_constant", value=2.0)
-    assert out.history == (
-        TransformRecord("test_add_constant", {"value": 1.5}),
-        TransformRecord("test_add_constant", {"value": 2.0}),
-    )
-    again = replay(vol, out.history)
-    np.testing.assert_array_equal(again.image, out.image)
-    assert again.history == out.history
-    assert vol.history == ()
-
-
-def test_unknown_replayer_is_a_clear_error():
-    with pytest.raises(ValueError, match="name must be a registered transform"):
-        apply_recorded(_volume(), "no_such_transform")
-
-
-def test_registering_two_functions_under_one_name_is_refused():
-    with pytest.raises(ValueError, match="already registered"):
-        replayable("test_add_constant")(lambda volume: volume)

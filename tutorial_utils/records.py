@@ -71,14 +71,15 @@ def volume_transform(name: str) -> Callable[[F], F]:
 
     Examples
     --------
-    >>> @volume_transform("doctest_negate")
-    ... def negate_volume(volume, *, factor=1.0):
-    ...     return volume.replace(image=-factor * volume.image)
-    >>> out = negate_volume(Volume(np.ones((2, 2, 2)), np.eye(4)))
-    >>> out.history[-1]
-    TransformRecord(name='doctest_negate', params={'factor': 1.0})
-    >>> float(replay(Volume(np.ones((2, 2, 2)), np.eye(4)), out.history).image.min())
-    -1.0
+    A step of the package (``flip_volume`` is ``volume_transform("flip")``):
+
+    >>> from tutorial_utils import flip_volume
+    >>> vol = Volume(np.arange(8.0).reshape(2, 2, 2), np.eye(4))
+    >>> out = flip_volume(vol, axes=0)
+    >>> out.history
+    (TransformRecord(name='flip', params={'axes': 0}),)
+    >>> bool(np.array_equal(replay(vol, out.history).image, out.image))
+    True
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"name must be an identifier such as 'flip'; got {name!r}")
