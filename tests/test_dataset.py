@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -95,8 +96,9 @@ def test_sample_orientations_are_true_reorientations_of_the_same_anatomy(dataset
         written, affine = _canonical(dataset / "imagesTr" / f"{name}_0000.nii.gz")
         np.testing.assert_array_equal(written, np.asanyarray(ras_image.dataobj))
         np.testing.assert_allclose(affine, ras_image.affine, atol=1e-4)  # sform is float32
-        np.testing.assert_array_equal(_canonical(dataset / "labelsTr" / f"{name}.nii.gz")[0],
-                                      np.asanyarray(ras_label.dataobj))
+        np.testing.assert_array_equal(
+            _canonical(dataset / "labelsTr" / f"{name}.nii.gz")[0], np.asanyarray(ras_label.dataobj)
+        )
 
 
 def test_sample_options_write_a_corrupt_image_and_a_mismatched_label(tmp_path):
@@ -146,8 +148,10 @@ def test_fingerprint_samples_are_reproducible_and_the_summary_saves_as_json(data
 
 
 def _fingerprint(spacings, shapes, modality="CT"):
-    rows = [{"case": f"c{i}", "status": "done", "spacing_ras": tuple(s), "shape_ras": tuple(n)}
-            for i, (s, n) in enumerate(zip(spacings, shapes))]
+    rows = [
+        {"case": f"c{i}", "status": "done", "spacing_ras": tuple(s), "shape_ras": tuple(n)}
+        for i, (s, n) in enumerate(zip(spacings, shapes))
+    ]
     samples = {f"c{i}": np.linspace(-1000, 1000, 201, dtype=np.float32) for i in range(len(rows))}
     return DatasetFingerprint(pd.DataFrame(rows), samples, modality)
 
@@ -214,8 +218,9 @@ def test_resume_skips_done_cases_and_redoes_them_for_a_changed_pipeline(dataset,
 def test_a_corrupt_scan_and_a_mismatched_label_become_failed_rows(fingerprint, client, tmp_path):
     broken = tu.make_sample_dataset(tmp_path / "raw", n_cases=4, scale=0.05, corrupt=1, mismatch=2)
     with pytest.warns(UserWarning, match="2 of 4 cases failed"):
-        manifest = tu.preprocess_dataset(broken, fingerprint.plan().pipeline(), tmp_path / "out", client=client,
-                                         progress=False)
+        manifest = tu.preprocess_dataset(
+            broken, fingerprint.plan().pipeline(), tmp_path / "out", client=client, progress=False
+        )
     assert list(manifest["status"]) == ["done", "failed", "failed", "done"]
     errors = manifest.set_index("case")["error"]
     assert errors["case_001"].split(":")[0] in {"EOFError", "OSError", "zlib.error", "ImageFileError"}
@@ -236,25 +241,42 @@ def test_a_cluster_started_with_the_dask_command_line_programs_gives_the_same_ou
 ):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     scheduler_file = tmp_path / "scheduler.json"
-    processes = [subprocess.Popen(
-        _dask_command("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                      "--scheduler-file", str(scheduler_file)),
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )]
+    processes = [
+        subprocess.Popen(
+            _dask_command(
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(scheduler_file),
+            ),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     try:
         deadline = time.monotonic() + 60
         while not scheduler_file.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         address = json.loads(scheduler_file.read_text())["address"]
-        processes.append(subprocess.Popen(
-            _dask_command("worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard"),
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ))
+        processes.append(
+            subprocess.Popen(
+                _dask_command("worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard"),
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         with Client(address) as remote:
             remote.wait_for_workers(2, timeout=60)
         assert address.startswith("tcp://127.0.0.1:")
-        manifest = tu.preprocess_dataset(dataset, fingerprint.plan().pipeline(), tmp_path / "out", client=address,
-                                         progress=False)
+        manifest = tu.preprocess_dataset(
+            dataset, fingerprint.plan().pipeline(), tmp_path / "out", client=address, progress=False
+        )
         assert dict(zip(manifest["case"], manifest["output_hash"])) == reference[0]
         with Client(address) as remote:
             assert set(remote.run(tu.num_threads).values()) == {1}
@@ -304,8 +326,7 @@ def test_a_worker_killed_mid_run_is_replaced_and_every_case_still_completes(data
 def test_augment_and_save_gives_the_same_files_on_a_cluster_and_here(client, tmp_path):
     volume = tu.make_ct_phantom(shape=(20, 18, 16))
     here = tu.augment_and_save([volume] * 3, tu.random_flip, tmp_path / "here", seed=2, progress=False)
-    there = tu.augment_and_save([volume] * 3, tu.random_flip, tmp_path / "there", seed=2, client=client,
-                                progress=False)
+    there = tu.augment_and_save([volume] * 3, tu.random_flip, tmp_path / "there", seed=2, client=client, progress=False)
     for a, b in zip(here, there):
         assert a["image"].name == b["image"].name and a["image"].read_bytes() == b["image"].read_bytes()
     with pytest.raises(ValueError, match="processes .* or client, not both"):
@@ -327,9 +348,13 @@ def test_bad_arguments_are_refused_with_clear_messages(dataset, tmp_path):
 
 
 def test_exercise_checks_accept_the_solutions_and_reject_wrong_answers(fingerprint, capsys):
-    assert nb09.check_exercise_1(["case_004"], fingerprint)
-    assert not nb09.check_exercise_1(["case_004", "case_000"], fingerprint)
-    assert nb09.check_exercise_2(fingerprint.plan().target_spacing, fingerprint)
+    plan = dataclasses.replace(fingerprint.plan(), shape=(48, 48, 16))
+    resampled = np.floor(fingerprint.shapes * fingerprint.spacings / np.array(plan.target_spacing) + 0.5)
+    cropped = sorted(fingerprint.read["case"][(resampled > np.array(plan.shape)).any(axis=1)])
+    assert cropped
+    assert nb09.check_exercise_1(cropped, fingerprint, plan)
+    assert not nb09.check_exercise_1(cropped + ["case_999"], fingerprint, plan)
+    assert nb09.check_exercise_2(plan.target_spacing, fingerprint)
     assert not nb09.check_exercise_2(np.mean(fingerprint.spacings, axis=0), fingerprint)
 
     def hours(n_cases, n_workers, seconds_per_case, mb_per_case, storage_mb_per_s):
@@ -341,4 +366,4 @@ def test_exercise_checks_accept_the_solutions_and_reject_wrong_answers(fingerpri
     assert nb09.check_exercise_3(hours)
     assert not nb09.check_exercise_3(compute_only)
     printed = capsys.readouterr().out
-    assert "case_000" in printed and "storage" in printed
+    assert "case_999" in printed and "storage" in printed

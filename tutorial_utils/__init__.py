@@ -130,6 +130,7 @@ from .spatial import (
 from .volume import TransformRecord, Volume
 
 # --- issue 16: whole datasets on Dask (dask, distributed and pandas load on first use) ---
+# isort: split
 from .dataset import (
     DatasetFingerprint,
     PreprocessingPlan,

@@ -101,8 +101,15 @@ def augment_and_save(
         raise ValueError(f"give processes (a local cluster) or client, not both; got processes={processes}")
     path = str(check_writable_folder(folder))
     tasks = [
-        {"volume": v, "transform": transform, "folder": path, "name": f"{prefix}_{i:04d}", "seed": seed,
-         "index": i, "epoch": epoch}
+        {
+            "volume": v,
+            "transform": transform,
+            "folder": path,
+            "name": f"{prefix}_{i:04d}",
+            "seed": seed,
+            "index": i,
+            "epoch": epoch,
+        }
         for i, v in enumerate(volumes)
     ]
     if client is None and processes == 1:

@@ -76,7 +76,7 @@ def dashboard_link(client: Client) -> str | None:
         return None
     try:
         working = client.run_on_scheduler(has_dashboard)
-    except Exception:  # noqa: BLE001 - a scheduler that refuses run_on_scheduler: no link, not a wrong one
+    except Exception:  # a scheduler that refuses run_on_scheduler: no link, not a wrong one
         return None
     return client.dashboard_link if working else None
 
@@ -89,7 +89,9 @@ def dask_client(client: Any = None, *, n_workers: int | None = None) -> Iterator
     Client passed in stays open.
     """
     if n_workers is not None and client is not None:
-        raise ValueError(f"n_workers is for the local cluster started when client is None; got client={describe(client)}")
+        raise ValueError(
+            f"n_workers is for the local cluster started when client is None; got client={describe(client)}"
+        )
     if client is not None and not isinstance(client, (str, Client)):
         raise TypeError(
             "client must be None (a local cluster), a scheduler address such as 'tcp://127.0.0.1:8786' "

@@ -47,8 +47,24 @@ SAMPLES_PER_CASE = 10_000
 PERCENTILES = (0.5, 50.0, 99.5)
 #: Columns of :attr:`DatasetFingerprint.cases`, in order.
 CASE_COLUMNS = (
-    "case", "index", "image", "label", "status", "error", "axcodes", "shape", "spacing", "shape_ras",
-    "spacing_ras", "anisotropy", "foreground_voxels", "fg_mean", "fg_median", "fg_p00_5", "fg_p99_5", "seconds",
+    "case",
+    "index",
+    "image",
+    "label",
+    "status",
+    "error",
+    "axcodes",
+    "shape",
+    "spacing",
+    "shape_ras",
+    "spacing_ras",
+    "anisotropy",
+    "foreground_voxels",
+    "fg_mean",
+    "fg_median",
+    "fg_p00_5",
+    "fg_p99_5",
+    "seconds",
 )
 
 
@@ -82,7 +98,7 @@ def fingerprint_case(task: dict[str, Any]) -> dict[str, Any]:
             fg_p99_5=float(high),
             samples=samples.astype(np.float32),
         )
-    except Exception as exc:  # noqa: BLE001 - a case that cannot be read is reported, not fatal
+    except Exception as exc:  # a case that cannot be read is reported, not fatal
         row["error"] = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     row["seconds"] = round(time.perf_counter() - start, 3)
     return row
@@ -193,8 +209,10 @@ class DatasetFingerprint:
         for name, values, unit in (("spacing", self.spacings, " (mm)"), ("shape", self.shapes, "")):
             for axis, letter in enumerate("xyz"):
                 column = values[:, axis]
-                lines.append(f"{f'{name} {letter}{unit}':22s}" + "".join(
-                    f"{v:10.4g}" for v in (np.median(column), column.min(), column.max())))
+                lines.append(
+                    f"{f'{name} {letter}{unit}':22s}"
+                    + "".join(f"{v:10.4g}" for v in (np.median(column), column.min(), column.max()))
+                )
         counts = Counter(self.read["axcodes"])
         lines.append("orientations: " + ", ".join(f"{code} {k}" for code, k in sorted(counts.items())))
         lines.append(f"anisotropy of the median spacing (max/min): {self.anisotropy:.2f}")
@@ -258,8 +276,14 @@ def fingerprint_dataset(
             raise ValueError(f"samples_per_case must be >= 1 or None; got {samples_per_case}")
     seed = check_non_negative_int(seed, "seed")
     tasks = [
-        {"case": c.name, "index": i, "image": str(c.image), "label": "" if c.label is None else str(c.label),
-         "samples_per_case": samples_per_case, "seed": seed}
+        {
+            "case": c.name,
+            "index": i,
+            "image": str(c.image),
+            "label": "" if c.label is None else str(c.label),
+            "samples_per_case": samples_per_case,
+            "seed": seed,
+        }
         for i, c in enumerate(found)
     ]
     from .cluster import dask_client, run_tasks
@@ -268,8 +292,11 @@ def fingerprint_dataset(
     with dask_client(client, n_workers=n_workers) as active:
         for position, row, error in run_tasks(active, fingerprint_case, tasks, progress=progress, desc="fingerprint"):
             if error is not None:
-                row = {**{k: tasks[position][k] for k in ("case", "index", "image", "label")},
-                       "status": "failed", "error": f"{type(error).__name__}: {error}"}
+                row = {
+                    **{k: tasks[position][k] for k in ("case", "index", "image", "label")},
+                    "status": "failed",
+                    "error": f"{type(error).__name__}: {error}",
+                }
             rows[position] = row
     return _collect(rows, cases)
 

@@ -24,7 +24,9 @@ _AXIS_OF_LETTER = {"L": 0, "R": 0, "P": 1, "A": 1, "I": 2, "S": 2}
 def _check_axcodes(axcodes: Any) -> str:
     text = "".join(axcodes) if isinstance(axcodes, (tuple, list)) else axcodes
     if not isinstance(text, str) or sorted(_AXIS_OF_LETTER.get(c, -1) for c in text.upper()) != [0, 1, 2]:
-        raise ValueError(f"axcodes must name each of L/R, A/P and I/S once, e.g. 'RAS' or 'LPS'; got {describe(axcodes)}")
+        raise ValueError(
+            f"axcodes must name each of L/R, A/P and I/S once, e.g. 'RAS' or 'LPS'; got {describe(axcodes)}"
+        )
     return text.upper()
 
 

@@ -90,10 +90,10 @@ class PreprocessingPlan:
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "target_spacing", as_triple(self.target_spacing, "target_spacing", positive=True,
-                                                             allow_zero=False))
-        object.__setattr__(self, "shape", as_triple(self.shape, "shape", positive=True, integer=True,
-                                                    allow_zero=False))
+        object.__setattr__(
+            self, "target_spacing", as_triple(self.target_spacing, "target_spacing", positive=True, allow_zero=False)
+        )
+        object.__setattr__(self, "shape", as_triple(self.shape, "shape", positive=True, integer=True, allow_zero=False))
         if self.normalization not in NORMALIZATIONS:
             raise ValueError(f"normalization must be one of {NORMALIZATIONS}; got {self.normalization!r}")
         if self.normalization == "ct":
@@ -109,12 +109,14 @@ class PreprocessingPlan:
             normalize = partial(ct_normalize_volume, low=low, high=high, mean=self.mean, std=self.std)
         else:
             normalize = partial(normalize_volume, method="zscore", mask="nonzero")
-        return Compose([
-            to_ras_volume,
-            partial(resample_to_spacing, spacing=self.target_spacing),
-            normalize,
-            partial(crop_or_pad_volume, shape=self.shape),
-        ])
+        return Compose(
+            [
+                to_ras_volume,
+                partial(resample_to_spacing, spacing=self.target_spacing),
+                normalize,
+                partial(crop_or_pad_volume, shape=self.shape),
+            ]
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values, ready for JSON."""
@@ -147,8 +149,10 @@ class PreprocessingPlan:
             f"  2. resample to            {spacing} mm (image linear, label nearest)",
         ]
         if self.normalization == "ct":
-            lines.append(f"  3. CT normalization       clip to [{self.clip[0]:g}, {self.clip[1]:g}] HU, "  # type: ignore[index]
-                         f"then (HU - {self.mean:g}) / {self.std:g}")
+            lines.append(
+                f"  3. CT normalization       clip to [{self.clip[0]:g}, {self.clip[1]:g}] HU, "  # type: ignore[index]
+                f"then (HU - {self.mean:g}) / {self.std:g}"
+            )
         else:
             lines.append("  3. z-score per scan       over its nonzero voxels")
         lines.append(f"  4. crop or pad to         {' x '.join(str(n) for n in self.shape)} voxels")
@@ -165,19 +169,25 @@ def _target_spacing(spacings: np.ndarray, shapes: np.ndarray) -> tuple[np.ndarra
     anisotropic_voxels = median_shape[worst] * ANISOTROPY_THRESHOLD < min(median_shape[others])
     axis = "xyz"[worst]
     if not (anisotropic_spacing and anisotropic_voxels):
-        return target, (f"target spacing = median spacing of each axis; the coarsest median ({axis}, "
-                        f"{target[worst]:.3g} mm) is {target[worst] / max(target[others]):.2f}x the next, "
-                        f"under nnU-Net's anisotropy threshold of {ANISOTROPY_THRESHOLD:g}")
+        return target, (
+            f"target spacing = median spacing of each axis; the coarsest median ({axis}, "
+            f"{target[worst]:.3g} mm) is {target[worst] / max(target[others]):.2f}x the next, "
+            f"under nnU-Net's anisotropy threshold of {ANISOTROPY_THRESHOLD:g}"
+        )
     low_res = max(float(np.percentile(spacings[:, worst], LOW_RES_PERCENTILE)), float(max(target[others])))
-    note = (f"anisotropic: the {axis} axis's median spacing ({target[worst]:.3g} mm) is over "
-            f"{ANISOTROPY_THRESHOLD:g}x the others' and its median size under a third of theirs, so it gets the "
-            f"{LOW_RES_PERCENTILE}th percentile of its spacings ({low_res:.3g} mm, never finer than the other axes): "
-            "with the median, the few thick slices would be interpolated badly (nnU-Net's rule)")
+    note = (
+        f"anisotropic: the {axis} axis's median spacing ({target[worst]:.3g} mm) is over "
+        f"{ANISOTROPY_THRESHOLD:g}x the others' and its median size under a third of theirs, so it gets the "
+        f"{LOW_RES_PERCENTILE}th percentile of its spacings ({low_res:.3g} mm, never finer than the other axes): "
+        "with the median, the few thick slices would be interpolated badly (nnU-Net's rule)"
+    )
     target[worst] = low_res
     return target, note
 
 
-def make_plan(fingerprint: DatasetFingerprint, *, normalization: str | None = None, multiple: int = 16) -> PreprocessingPlan:
+def make_plan(
+    fingerprint: DatasetFingerprint, *, normalization: str | None = None, multiple: int = 16
+) -> PreprocessingPlan:
     """Apply the rules of this module to a fingerprint.
 
     Parameters
@@ -213,8 +223,10 @@ def make_plan(fingerprint: DatasetFingerprint, *, normalization: str | None = No
         stats = fingerprint.intensity
         clip = (round(stats["percentile_00_5"], 2), round(stats["percentile_99_5"], 2))
         mean, std = round(stats["mean"], 2), round(stats["std"], 2)
-        notes.append(f"CT: clip to the 0.5 and 99.5 percentiles of the foreground HU of all cases, then subtract "
-                     f"their mean and divide by their std ({stats['samples']:,} samples)")
+        notes.append(
+            f"CT: clip to the 0.5 and 99.5 percentiles of the foreground HU of all cases, then subtract "
+            f"their mean and divide by their std ({stats['samples']:,} samples)"
+        )
         return PreprocessingPlan(tuple(target), shape, "ct", clip, mean, std, tuple(notes))
     notes.append("not CT: intensities have no physical unit, so each scan is z-scored over its nonzero voxels")
     return PreprocessingPlan(tuple(target), shape, "zscore", notes=tuple(notes))

@@ -69,8 +69,16 @@ def process_case(task: dict[str, Any]) -> dict[str, Any]:
     a lower bound of the process's growth.
     """
     row = {k: task[k] for k in ("case", "index", "image", "label", "pipeline", "seed")}
-    row.update(status="failed", error="", output_image="", output_label="", output_history="", output_hash="",
-               history="", worker=_worker_name())
+    row.update(
+        status="failed",
+        error="",
+        output_image="",
+        output_label="",
+        output_history="",
+        output_hash="",
+        history="",
+        worker=_worker_name(),
+    )
     tracing = not tracemalloc.is_tracing()
     if tracing:
         tracemalloc.start()
@@ -88,7 +96,7 @@ def process_case(task: dict[str, Any]) -> dict[str, Any]:
             output_hash=output_hash(result),
             history=records_to_json(result.history),
         )
-    except Exception as exc:  # noqa: BLE001 - one bad case must not stop the others: it becomes a row
+    except Exception as exc:  # one bad case must not stop the others: it becomes a row
         row["error"] = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     row["seconds"] = round(time.perf_counter() - start, 3)
     row["peak_memory_mib"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
@@ -119,9 +127,18 @@ def describe_pipeline(pipeline: Transform) -> str:
 
 def _failed_row(task: dict[str, Any], error: BaseException) -> dict[str, Any]:
     row = {k: task[k] for k in ("case", "index", "image", "label", "pipeline", "seed")}
-    row.update(status="failed", error=f"{type(error).__name__}: {error}", seconds=float("nan"),
-               peak_memory_mib=float("nan"), output_image="", output_label="", output_history="",
-               output_hash="", history="", worker="")
+    row.update(
+        status="failed",
+        error=f"{type(error).__name__}: {error}",
+        seconds=float("nan"),
+        peak_memory_mib=float("nan"),
+        output_image="",
+        output_label="",
+        output_history="",
+        output_hash="",
+        history="",
+        worker="",
+    )
     return row
 
 
@@ -207,8 +224,14 @@ def preprocess_dataset(
     rows: dict[str, dict[str, Any]] = {}
     todo = []
     for index, case in enumerate(found):
-        task = {"case": case.name, "index": index, "image": str(case.image),
-                "label": "" if case.label is None else str(case.label), "pipeline": text, "seed": seed}
+        task = {
+            "case": case.name,
+            "index": index,
+            "image": str(case.image),
+            "label": "" if case.label is None else str(case.label),
+            "pipeline": text,
+            "seed": seed,
+        }
         done = completed_row(previous, task)
         if done is not None:
             rows[case.name] = {**done, "status": "skipped", "seconds": 0.0}

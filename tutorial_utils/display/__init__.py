@@ -10,12 +10,13 @@ serves its names on first use).
 * :class:`TransformExplorer`: sliders for a transform's parameters with the
   result before and after.
 * Topic figures: :mod:`.crop_plots`, :mod:`.intensity_plots`,
-  :mod:`.elastic_plots`.
+  :mod:`.elastic_plots`, :mod:`.dataset_plots`.
 * :mod:`~tutorial_utils.display.slicing`: the pure functions underneath
   (slices, aspect, orientation letters, windowing, overlay colours).
 """
 
 from .crop_plots import crop_box_annotator, draw_crop_box
+from .dataset_plots import show_fingerprint
 from .elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
 from .explorer import TransformExplorer
 from .intensity_plots import (
@@ -51,6 +52,7 @@ __all__ = [
     "show_comparison",
     "show_deformation_grid",
     "show_displacement_magnitude",
+    "show_fingerprint",
     "show_mid_slice",
     "show_slices",
     "window_annotator",

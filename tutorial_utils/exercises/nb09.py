@@ -11,32 +11,32 @@ from typing import Any
 
 import numpy as np
 
-#: A case whose foreground median is this far (HU) above the dataset's median of medians stores values with an offset.
-OFFSET_THRESHOLD_HU = 500.0
-
 
 def _report(ok: bool, right: str, wrong: str) -> bool:
     print(("right: " + right) if ok else ("not yet: " + wrong))
     return ok
 
 
-def offset_cases(fingerprint: Any) -> list[str]:
-    """The cases whose foreground median lies more than :data:`OFFSET_THRESHOLD_HU` above the median of all cases."""
-    medians = fingerprint.read.set_index("case")["fg_median"]
-    return sorted(medians[medians > medians.median() + OFFSET_THRESHOLD_HU].index)
+def cropped_cases(fingerprint: Any, plan: Any) -> list[str]:
+    """The cases whose shape after resampling to ``plan.target_spacing`` exceeds ``plan.shape`` on some axis."""
+    read = fingerprint.read
+    resampled = np.floor(fingerprint.shapes * fingerprint.spacings / np.asarray(plan.target_spacing) + 0.5)
+    too_big = (resampled > np.asarray(plan.shape)).any(axis=1)
+    return sorted(read["case"][too_big])
 
 
-def check_exercise_1(answer: Sequence[str], fingerprint: Any) -> bool:
-    """Exercise 1: the names of the cases stored with an intensity offset."""
-    expected = offset_cases(fingerprint)
+def check_exercise_1(answer: Sequence[str], fingerprint: Any, plan: Any) -> bool:
+    """Exercise 1: the names of the cases that the plan's crop-or-pad step will cut."""
+    expected = cropped_cases(fingerprint, plan)
     given = sorted(str(a) for a in answer)
     missing = sorted(set(expected) - set(given))
     extra = sorted(set(given) - set(expected))
     return _report(
         not missing and not extra,
-        f"{', '.join(expected)}: their soft tissue sits near +1060 instead of about +40 HU, "
-        "the -1024 HU intercept was lost in conversion. Fix or drop them before planning.",
-        f"missing {missing}, not offset {extra}. Compare each case's fg_median with the median over all cases.",
+        f"{len(expected)} cases ({', '.join(expected)}) are larger than {plan.shape} after resampling; "
+        "check that the centre crop keeps their foreground.",
+        f"missing {missing}, not cropped {extra}. Resampled size per axis = shape_ras x spacing_ras / "
+        "target_spacing, rounded; a case is cropped where that exceeds plan.shape.",
     )
 
 
@@ -57,8 +57,9 @@ def check_exercise_2(answer: Sequence[float], fingerprint: Any) -> bool:
 EXERCISE_3_INPUTS = ((1000, 1, 6.0, 200.0, 500.0), (1000, 16, 6.0, 200.0, 500.0), (1000, 64, 6.0, 200.0, 500.0))
 
 
-def _reference_hours(n_cases: int, n_workers: int, seconds_per_case: float, mb_per_case: float,
-                     storage_mb_per_s: float) -> float:
+def _reference_hours(
+    n_cases: int, n_workers: int, seconds_per_case: float, mb_per_case: float, storage_mb_per_s: float
+) -> float:
     cases_per_second = min(n_workers / seconds_per_case, storage_mb_per_s / mb_per_case)
     return n_cases / cases_per_second / 3600
 
