@@ -113,7 +113,7 @@ def augment_and_save(
         for i, v in enumerate(volumes)
     ]
     if client is None and processes == 1:
-        from tqdm.auto import tqdm  # here: in a notebook, tqdm.auto imports ipywidgets
+        from tqdm import tqdm
 
         return [augment_one(task) for task in tqdm(tasks, desc="augmenting", unit="vol", disable=not progress)]
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from distributed import Client, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .._checks import check_non_negative_int, describe
 from .._threads import _cpus, set_num_threads
@@ -120,15 +120,21 @@ def run_tasks(
     *,
     progress: bool = True,
     desc: str = "cases",
+    priorities: Sequence[int] | None = None,
 ) -> Iterator[tuple[int, Any, BaseException | None]]:
     """Submit ``function(task)`` for every task and yield ``(position, result, error)`` as each one finishes.
+
+    ``priorities`` (higher first) let the largest cases start first, so that
+    the run does not end with one worker busy on a big case while the others
+    wait (the longest-processing-time-first rule).
 
     A task whose worker died is resubmitted by Dask on another worker
     (``distributed.scheduler.allowed-failures`` times); if it keeps killing
     workers, or raises, ``error`` holds the exception and ``result`` is None,
     so one bad case never stops the others.
     """
-    futures = [client.submit(function, task, pure=False) for task in tasks]
+    priorities = [0] * len(tasks) if priorities is None else list(priorities)
+    futures = [client.submit(function, task, pure=False, priority=p) for task, p in zip(tasks, priorities)]
     position = {future.key: i for i, future in enumerate(futures)}
     with tqdm(total=len(futures), desc=desc, unit="case", disable=not progress) as bar:
         for future in as_completed(futures):
@@ -144,6 +150,14 @@ def run_tasks(
 def _peak_rss_mib() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (2**20 if os.uname().sysname == "Darwin" else 2**10), 1)
+
+
+def input_size(path: str) -> int:
+    """Size in bytes of a case's image file as the client sees it (0 if it cannot: the file may live on the cluster only)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def worker_peak_memory(client: Client) -> dict[str, float]:

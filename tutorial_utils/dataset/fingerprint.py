@@ -286,11 +286,13 @@ def fingerprint_dataset(
         }
         for i, c in enumerate(found)
     ]
-    from .cluster import dask_client, run_tasks
+    from .cluster import dask_client, input_size, run_tasks
 
     rows: list[dict[str, Any]] = [{}] * len(tasks)
+    sizes = [input_size(task["image"]) for task in tasks]
     with dask_client(client, n_workers=n_workers) as active:
-        for position, row, error in run_tasks(active, fingerprint_case, tasks, progress=progress, desc="fingerprint"):
+        results = run_tasks(active, fingerprint_case, tasks, progress=progress, desc="fingerprint", priorities=sizes)
+        for position, row, error in results:
             if error is not None:
                 row = {
                     **{k: tasks[position][k] for k in ("case", "index", "image", "label")},

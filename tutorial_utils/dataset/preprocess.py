@@ -240,10 +240,12 @@ def preprocess_dataset(
 
     writer = ManifestWriter(manifest_path, rows)
     if todo:
-        from .cluster import dask_client, run_tasks
+        from .cluster import dask_client, input_size, run_tasks
 
+        sizes = [input_size(task["image"]) for task in todo]
         with dask_client(client, n_workers=n_workers) as active:
-            for position, row, error in run_tasks(active, process_case, todo, progress=progress, desc="preprocessing"):
+            results = run_tasks(active, process_case, todo, progress=progress, desc="preprocessing", priorities=sizes)
+            for position, row, error in results:
                 writer.add(row if error is None else _failed_row(todo[position], error))
     writer.flush()
     manifest = to_frame(rows)
