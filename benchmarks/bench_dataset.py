@@ -9,7 +9,8 @@ the dataset's fingerprint (to RAS, resample to the median spacing, CT
 normalization, crop or pad), each output saved as float32 ``.nii.gz``.
 
 Three ways to run it, each timed from the first case submitted to the last
-file written (worker start-up excluded, reported apart):
+file written (worker start-up and a warm-up case excluded, start-up reported
+apart), in ``--rounds`` interleaved rounds (the fastest run of each is kept):
 
 * a plain loop in this process (``process_case`` one case after another; the
   package's resampling threads use every core);
@@ -40,7 +41,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import cloudpickle
-from distributed import Client
+from distributed import Client, LocalCluster
 
 import tutorial_utils as tu
 from tutorial_utils._threads import num_threads
@@ -76,21 +77,22 @@ def plain_loop(raw: Path, pipeline: tu.Compose, out: Path) -> tuple[float, list[
     return time.perf_counter() - start, rows, peak_rss_mib()
 
 
-def on_cluster(raw: Path, pipeline: tu.Compose, out: Path, n_workers: int) -> tuple[float, float, list, dict]:
-    """(start-up s, run s, manifest rows, peak MiB per worker) of preprocess_dataset on a fresh LocalCluster."""
+def on_cluster(client: Client, raw: Path, pipeline: tu.Compose, out: Path) -> tuple[float, list[dict]]:
+    """(run s, manifest rows) of ``preprocess_dataset`` on a running cluster, every case redone."""
     start = time.perf_counter()
-    with start_local_cluster(n_workers) as cluster, Client(cluster) as client:
-        client.wait_for_workers(n_workers)
-        first = list_cases(raw)[:1]
-        tu.preprocess_dataset(
-            [(c.image, c.label) for c in first], pipeline, out / "warm-up", client=client, progress=False
-        )
-        startup = time.perf_counter() - start
-        start = time.perf_counter()
-        manifest = tu.preprocess_dataset(raw, pipeline, out, client=client, resume=False, progress=False)
-        seconds = time.perf_counter() - start
-        memory = worker_peak_memory(client)
-    return startup, seconds, manifest.to_dict("records"), memory
+    manifest = tu.preprocess_dataset(raw, pipeline, out, client=client, resume=False, progress=False)
+    return time.perf_counter() - start, manifest.to_dict("records")
+
+
+def start_cluster(n_workers: int, raw: Path, pipeline: tu.Compose, out: Path) -> tuple[LocalCluster, Client, float]:
+    """A LocalCluster of ``n_workers``, warmed up on one case (imports done); returns its start-up seconds too."""
+    start = time.perf_counter()
+    cluster = start_local_cluster(n_workers)
+    client = Client(cluster)
+    client.wait_for_workers(n_workers)
+    first = list_cases(raw)[:n_workers]
+    tu.preprocess_dataset([(c.image, c.label) for c in first], pipeline, out, client=client, progress=False)
+    return cluster, client, time.perf_counter() - start
 
 
 def travel_bytes(raw: Path, pipeline: tu.Compose, row: dict) -> tuple[int, int]:
@@ -113,6 +115,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=12)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds; the fastest of each is kept")
     parser.add_argument("--write", action="store_true", help="write the results into RESULTS.md")
     args = parser.parse_args()
     load_before = os.getloadavg()
@@ -126,14 +129,26 @@ def main() -> None:
         pipeline = plan.pipeline()
         print(f"{args.cases} cases generated in {generated:.0f} s; plan: {plan.target_spacing} mm, shape {plan.shape}")
 
+        clusters = {n: start_cluster(n, raw, pipeline, folder / f"warm-up-{n}") for n in (1, 2)}
+        names = {0: "plain loop, 1 process", 1: "preprocess_dataset, 1 worker", 2: "preprocess_dataset, 2 workers"}
+        runs: dict[int, list[tuple[float, list[dict]]]] = {n: [] for n in names}
+        loop_peak = 0.0
+        for round_ in range(args.rounds):  # interleaved, so a burst of load elsewhere hits every variant alike
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
+                seconds, rows, loop_peak = fresh.submit(plain_loop, raw, pipeline, folder / "loop").result()
+            runs[0].append((seconds, rows))
+            for n, (_, client, _) in clusters.items():
+                runs[n].append(on_cluster(client, raw, pipeline, folder / f"workers-{n}"))
+            print(f"round {round_ + 1}: " + ", ".join(f"{names[n]} {runs[n][-1][0]:.1f} s" for n in names))
+        memory = {n: worker_peak_memory(client) for n, (_, client, _) in clusters.items()}
+        for cluster, client, _ in clusters.values():
+            client.close()
+            cluster.close()
         results = {}
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
-            seconds, rows, peak = fresh.submit(plain_loop, raw, pipeline, folder / "loop").result()
-        results["plain loop, 1 process"] = (0.0, seconds, rows, {"loop": peak})
-        for n_workers in (1, 2):
-            results[f"preprocess_dataset, {n_workers} worker{'s' if n_workers > 1 else ''}"] = on_cluster(
-                raw, pipeline, folder / f"workers-{n_workers}", n_workers
-            )
+        for n, name in names.items():
+            seconds, rows = min(runs[n], key=lambda run: run[0])
+            startup = clusters[n][2] if n else 0.0
+            results[name] = (startup, seconds, rows, memory[n] if n else {"loop": loop_peak})
         load_after = os.getloadavg()
         read_mib = sum(c.image.stat().st_size + c.label.stat().st_size for c in list_cases(raw)) / MIB
         written_mib = sum(p.stat().st_size for p in (folder / "workers-2").glob("case_*.nii.gz")) / MIB

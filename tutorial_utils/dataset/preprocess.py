@@ -241,15 +241,19 @@ def preprocess_dataset(
             todo.append({**task, "transform": pipeline, "out_dir": str(folder)})
 
     writer = ManifestWriter(manifest_path, rows)
-    if todo:
-        from .cluster import dask_client, input_size, run_tasks
+    try:
+        if todo:
+            from .cluster import dask_client, input_size, run_tasks
 
-        sizes = [input_size(task["image"]) for task in todo]
-        with dask_client(client, n_workers=n_workers) as active:
-            results = run_tasks(active, process_case, todo, progress=progress, desc="preprocessing", priorities=sizes)
-            for position, row, error in results:
-                writer.add(row if error is None else _failed_row(todo[position], error))
-    writer.flush()
+            sizes = [input_size(task["image"]) for task in todo]
+            with dask_client(client, n_workers=n_workers) as active:
+                results = run_tasks(
+                    active, process_case, todo, progress=progress, desc="preprocessing", priorities=sizes
+                )
+                for position, row, error in results:
+                    writer.add(row if error is None else _failed_row(todo[position], error))
+    finally:  # also on an interruption (Ctrl-C, a lost scheduler): what finished is on record for resume
+        writer.flush()
     manifest = to_frame(rows)
     failed = manifest[manifest["status"] == "failed"]
     if len(failed):
