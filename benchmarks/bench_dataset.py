@@ -54,14 +54,14 @@ BEGIN, END = "<!-- bench_dataset: begin -->", "<!-- bench_dataset: end -->"
 MIB = 2**20
 
 
-def plain_loop(raw: Path, pipeline: tu.Compose, out: Path) -> tuple[float, list[dict], float]:
+def plain_loop(raw: Path, pipeline: tu.Compose, out: Path) -> tuple[float, list[dict], float, float]:
     """Every case one after another in one process: what a first script does (with our safe writes).
 
     Runs in a fresh process (see ``main``), so its peak memory is the loop's alone.
     """
     text = describe_pipeline(pipeline)
     rows = []
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for index, case in enumerate(list_cases(raw)):
         task = {
             "case": case.name,
@@ -74,14 +74,17 @@ def plain_loop(raw: Path, pipeline: tu.Compose, out: Path) -> tuple[float, list[
             "out_dir": str(out),
         }
         rows.append(process_case(task))
-    return time.perf_counter() - start, rows, peak_rss_mib()
+    return time.perf_counter() - start, rows, peak_rss_mib(), time.process_time() - cpu
 
 
-def on_cluster(client: Client, raw: Path, pipeline: tu.Compose, out: Path) -> tuple[float, list[dict]]:
-    """(run s, manifest rows) of ``preprocess_dataset`` on a running cluster, every case redone."""
+def on_cluster(client: Client, raw: Path, pipeline: tu.Compose, out: Path) -> tuple[float, list[dict], float]:
+    """(run s, manifest rows, CPU s of all workers) of ``preprocess_dataset`` on a running cluster, every case redone."""
+    cpu = client.run(time.process_time)
     start = time.perf_counter()
     manifest = tu.preprocess_dataset(raw, pipeline, out, client=client, resume=False, progress=False)
-    return time.perf_counter() - start, manifest.to_dict("records")
+    seconds = time.perf_counter() - start
+    used = sum(after - cpu[worker] for worker, after in client.run(time.process_time).items())
+    return seconds, manifest.to_dict("records"), used
 
 
 def start_cluster(n_workers: int, raw: Path, pipeline: tu.Compose, out: Path) -> tuple[LocalCluster, Client, float]:
@@ -131,24 +134,27 @@ def main() -> None:
 
         clusters = {n: start_cluster(n, raw, pipeline, folder / f"warm-up-{n}") for n in (1, 2)}
         names = {0: "plain loop, 1 process", 1: "preprocess_dataset, 1 worker", 2: "preprocess_dataset, 2 workers"}
-        runs: dict[int, list[tuple[float, list[dict]]]] = {n: [] for n in names}
+        runs: dict[int, list[tuple[float, list[dict], float]]] = {n: [] for n in names}
         loop_peak = 0.0
         for round_ in range(args.rounds):  # interleaved, so a burst of load elsewhere hits every variant alike
             with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
-                seconds, rows, loop_peak = fresh.submit(plain_loop, raw, pipeline, folder / "loop").result()
-            runs[0].append((seconds, rows))
+                seconds, rows, loop_peak, cpu = fresh.submit(plain_loop, raw, pipeline, folder / "loop").result()
+            runs[0].append((seconds, rows, cpu))
             for n, (_, client, _) in clusters.items():
                 runs[n].append(on_cluster(client, raw, pipeline, folder / f"workers-{n}"))
-            print(f"round {round_ + 1}: " + ", ".join(f"{names[n]} {runs[n][-1][0]:.1f} s" for n in names))
+            print(
+                f"round {round_ + 1} (load {os.getloadavg()[0]:.1f}): "
+                + ", ".join(f"{names[n]} {runs[n][-1][0]:.1f} s" for n in names)
+            )
         memory = {n: worker_peak_memory(client) for n, (_, client, _) in clusters.items()}
         for cluster, client, _ in clusters.values():
             client.close()
             cluster.close()
         results = {}
         for n, name in names.items():
-            seconds, rows = min(runs[n], key=lambda run: run[0])
+            seconds, rows, cpu = min(runs[n], key=lambda run: run[0])
             startup = clusters[n][2] if n else 0.0
-            results[name] = (startup, seconds, rows, memory[n] if n else {"loop": loop_peak})
+            results[name] = (startup, seconds, rows, memory[n] if n else {"loop": loop_peak}, cpu)
         load_after = os.getloadavg()
         read_mib = sum(c.image.stat().st_size + c.label.stat().st_size for c in list_cases(raw)) / MIB
         written_mib = sum(p.stat().st_size for p in (folder / "workers-2").glob("case_*.nii.gz")) / MIB
@@ -179,16 +185,23 @@ def report(args, sizes, results, load_before, load_after, read_mib, written_mib,
         f"{load_after[0]:.2f} after (other jobs share the CPUs). The plain loop runs the package's resampling "
         f"on {num_threads()} threads; Dask workers on one thread each.",
         "",
-        "| run | start-up s | run s | cases/s | x 1 worker | per case s (median / max) | peak resident MiB per process |",
-        "|---|--:|--:|--:|--:|--:|--:|",
+        "| run | start-up s | run s | cases/s | x 1 worker | per case s (median / max) | CPU s per case | cores used | peak resident MiB per process |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
-    for name, (startup, seconds, rows, memory) in results.items():
+    for name, (startup, seconds, rows, memory, cpu) in results.items():
         per_case = [r["seconds"] for r in rows]
         workers = ", ".join(f"{v:.0f}" for v in sorted(memory.values()))
         lines.append(
             f"| {name} | {startup:.1f} | {seconds:.1f} | {n / seconds:.3f} | {base / seconds:.2f} | "
-            f"{statistics.median(per_case):.2f} / {max(per_case):.2f} | {workers} |"
+            f"{statistics.median(per_case):.2f} / {max(per_case):.2f} | {cpu / n:.2f} | {cpu / seconds:.2f} | {workers} |"
         )
+    lines += [
+        "",
+        "*CPU s per case*: CPU time of the processes doing the work (their threads and Dask's included) per case; "
+        "*cores used*: that CPU time over the run's wall time, 2.0 being both cores of this machine. When the "
+        "cores used fall short of the workers, other jobs held the CPUs (the load average above); when the CPU "
+        "per case grows with the workers, they slow each other down (memory bandwidth, shared caches).",
+    ]
     one_worker_case = statistics.median(r["seconds"] for r in results["preprocess_dataset, 1 worker"][2])
     lines += [
         "",
