@@ -133,6 +133,28 @@ from .spatial import (
 )
 from .volume import TransformRecord, Volume
 
+# --- issue 15: own scans (orientation, DICOM, scan checks) ---------------------------------
+# isort: split
+from .dicom import DicomSeries, list_dicom_series, load_dicom, save_dicom_series
+from .quality import Finding, check_scan
+from .spatial import reorient
+
+# --- end issue 15 ---------------------------------------------------------------------------
+
+# --- inference (issue 17) ---
+# isort: split
+from .inference import (
+    IntensityModel,
+    dice_scores,
+    flip_transforms,
+    invert,
+    one_hot,
+    predict_sliding_window,
+    predict_with_tta,
+)
+
+# --- end inference ---
+
 __version__ = "0.2.0"
 
 #: Names served by :mod:`tutorial_utils.display`, imported on first use.
@@ -238,6 +260,23 @@ __all__ = [
     "sample_seed_sequence",
     "seed_worker",
     "set_num_threads",
+    # --- issue 15: own scans ---
+    "DicomSeries",
+    "Finding",
+    "check_scan",
+    "list_dicom_series",
+    "load_dicom",
+    "reorient",
+    "save_dicom_series",
+    # --- inference (issue 17) ---
+    "IntensityModel",
+    "dice_scores",
+    "flip_transforms",
+    "invert",
+    "one_hot",
+    "predict_sliding_window",
+    "predict_with_tta",
+    # --- end inference ---
 ]
 
 

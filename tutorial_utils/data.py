@@ -25,6 +25,7 @@ import numpy as np
 
 from ._checks import describe
 from .phantom import CT_PHANTOM_LABELS, make_ct_phantom
+from .spatial.orientation_transforms import reorient
 from .volume import Volume
 
 #: Label value -> tissue of the ``"mni"`` sample's label map.
@@ -93,7 +94,12 @@ def load_sample(name: str) -> Volume:
     return Volume(cached.image.copy(), cached.affine.copy(), label)
 
 
-def load_nifti(path: str | os.PathLike[str], label_path: str | os.PathLike[str] | None = None) -> Volume:
+def load_nifti(
+    path: str | os.PathLike[str],
+    label_path: str | os.PathLike[str] | None = None,
+    *,
+    canonical: bool = False,
+) -> Volume:
     """Load your own NIfTI image (and optional label map on the same grid).
 
     Parameters
@@ -101,28 +107,40 @@ def load_nifti(path: str | os.PathLike[str], label_path: str | os.PathLike[str] 
     path : path-like
         A 3D ``.nii`` or ``.nii.gz`` file.
     label_path : path-like, optional
-        An integer label map with the same shape and affine.
+        A label map with the same shape and affine. Its values are kept
+        exactly in an integer dtype wide enough for them; a float label
+        file must hold only finite integers.
+    canonical : bool
+        Return the volume in RAS orientation (:func:`~tutorial_utils.reorient`,
+        exact: axes permuted and flipped, no interpolation). The volume's
+        history then holds that ``reorient`` step, with the file's own
+        orientation in its ``measured["original_axcodes"]``.
 
     Raises
     ------
     FileNotFoundError
         A file does not exist.
     ValueError
-        A 4D image (the message says how to pick one volume), or a label of
-        another shape or affine.
+        A 4D image (the message says how to pick one volume), a label of
+        another shape or affine, a label with NaN or non-integer values, or
+        a file that cannot be read (truncated, not NIfTI). Every message
+        about a file names it.
 
     Examples
     --------
     >>> import tempfile, os, nibabel as nib, numpy as np
     >>> path = os.path.join(tempfile.mkdtemp(), "x.nii.gz")
-    >>> nib.save(nib.Nifti1Image(np.zeros((3, 4, 5), np.int16), np.eye(4)), path)
-    >>> load_nifti(path).shape
-    (3, 4, 5)
+    >>> nib.save(nib.Nifti1Image(np.zeros((3, 4, 5), np.int16), np.diag([-1.0, 1, 1, 1])), path)
+    >>> load_nifti(path).axcodes, load_nifti(path, canonical=True).axcodes
+    (('L', 'A', 'S'), ('R', 'A', 'S'))
     """
     for name, value in (("path", path), ("label_path", label_path)):
         if value is not None and not isinstance(value, (str, os.PathLike)):
             raise TypeError(f"{name} must be a path; got {describe(value)}")
-    return Volume.from_nifti(path, label_path)
+    if not isinstance(canonical, (bool, np.bool_)):
+        raise TypeError(f"canonical must be True or False; got {describe(canonical)}")
+    volume = Volume.from_nifti(path, label_path)
+    return reorient(volume, axcodes="RAS") if canonical else volume
 
 
 def _resource(package: str, relative: str) -> str:

@@ -57,7 +57,10 @@ def save_volume(volume: Volume, folder: str | os.PathLike[str], name: str) -> di
     Each file is written under a temporary name and renamed when complete, so
     a crash never leaves a truncated NIfTI that looks valid. Image and label
     carry the volume's affine as sform and qform (code 1, scanner), which
-    viewers such as ITK-SNAP, 3D Slicer and FSLeyes read.
+    viewers such as ITK-SNAP, 3D Slicer and FSLeyes read. The label is written
+    in the smallest NIfTI integer type that holds its values (any integer
+    dtype works, int64 from ``np.argmax`` included), so
+    :func:`~tutorial_utils.load_nifti` gives back exactly the same values.
 
     Returns
     -------

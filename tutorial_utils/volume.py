@@ -7,17 +7,15 @@ frozen object means a transform cannot forget the label or the affine.
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import nibabel as nib
 import numpy as np
 
 from ._checks import as_float32_image, check_homogeneous_matrix, check_label_array, describe
-
-PathOrImage = Union[str, "os.PathLike[str]", nib.spatialimages.SpatialImage]
+from ._nifti import PathOrImage, nifti_label_dtype, open_nifti, read_image_data, read_label_data
 
 
 @dataclass(frozen=True)
@@ -94,9 +92,7 @@ class Volume:
         if self.label is not None:
             label = check_label_array(self.label, "label")
             if label.shape != image.shape:
-                raise ValueError(
-                    f"label must have the image's shape {image.shape}; got {label.shape}"
-                )
+                raise ValueError(f"label must have the image's shape {image.shape}; got {label.shape}")
         if not all(isinstance(r, TransformRecord) for r in self.history):
             raise TypeError(f"history must hold TransformRecord entries; got {describe(self.history)}")
         object.__setattr__(self, "image", image)
@@ -136,7 +132,21 @@ class Volume:
         """Build a ``Volume`` from NIfTI files (paths) or nibabel images.
 
         The label's affine must match the image's (within 1e-3 mm): a label
-        drawn on another grid needs resampling first.
+        drawn on another grid needs resampling first. Label values are kept
+        exactly, in an integer dtype wide enough for them (a uint16 label
+        stays uint16); a float label file is accepted only when every value
+        is a finite integer.
+
+        Raises
+        ------
+        FileNotFoundError
+            A file does not exist.
+        ValueError
+            A 4D image, a label of another shape or affine, a label with
+            NaN or non-integer values (the message names the file and the
+            first such value), or a file nibabel cannot read (truncated,
+            not NIfTI; the message names the file; an ``EOFError``,
+            ``OSError`` or ``ImageFileError`` from nibabel keeps its type).
 
         Examples
         --------
@@ -144,8 +154,10 @@ class Volume:
         >>> img = nib.Nifti1Image(np.ones((3, 3, 3), np.int16), np.eye(4))
         >>> Volume.from_nifti(img).image.dtype
         dtype('float32')
+        >>> Volume.from_nifti(img, nib.Nifti1Image(np.full((3, 3, 3), 40000, np.uint16), np.eye(4))).label.max()
+        np.uint16(40000)
         """
-        image_nii = _as_nifti(image, "image")
+        image_nii = open_nifti(image, "image")
         if len(image_nii.shape) != 3:
             raise ValueError(
                 f"image must be a 3D NIfTI; got shape {image_nii.shape}. For a 4D series pick "
@@ -154,25 +166,24 @@ class Volume:
             )
         label_array = None
         if label is not None:
-            label_nii = _as_nifti(label, "label")
+            label_nii = open_nifti(label, "label")
             if label_nii.shape != image_nii.shape:
-                raise ValueError(
-                    f"label must have the image's shape {image_nii.shape}; got {label_nii.shape}"
-                )
+                raise ValueError(f"label must have the image's shape {image_nii.shape}; got {label_nii.shape}")
             if not np.allclose(label_nii.affine, image_nii.affine, atol=1e-3):
                 raise ValueError(
                     "label's affine differs from the image's; resample the label onto the "
                     "image grid (nearest neighbour) first"
                 )
-            label_array = np.rint(np.asanyarray(label_nii.dataobj)).astype(np.int16)
-        data = np.asanyarray(image_nii.dataobj).astype(np.float32)
-        return cls(data, image_nii.affine, label_array)
+            label_array = read_label_data(label_nii, "label")
+        return cls(read_image_data(image_nii, "image"), image_nii.affine, label_array)
 
     def to_nifti(self) -> tuple[nib.Nifti1Image, nib.Nifti1Image | None]:
         """Return ``(image, label)`` as ``nibabel.Nifti1Image`` objects (label may be None).
 
         Both carry this volume's affine as their sform and qform, so viewers
-        place them identically.
+        place them identically. The label is stored in the smallest NIfTI
+        integer type that holds its values (an int64 label from
+        ``np.argmax`` becomes uint8 when its values allow).
 
         Examples
         --------
@@ -186,7 +197,8 @@ class Volume:
         image_nii.set_sform(self.affine, code=1)
         label_nii = None
         if self.label is not None:
-            label_nii = nib.Nifti1Image(self.label, self.affine)
+            dtype = nifti_label_dtype(self.label)
+            label_nii = nib.Nifti1Image(self.label.astype(dtype), self.affine, dtype=dtype)
             label_nii.set_qform(self.affine, code=1)
             label_nii.set_sform(self.affine, code=1)
         return image_nii, label_nii
@@ -215,14 +227,3 @@ def check_volume(volume: Any, name: str = "volume") -> Volume:
             f"Wrap an array with Volume(image, affine), or use the array functions"
         )
     return volume
-
-
-def _as_nifti(value: PathOrImage, name: str) -> nib.spatialimages.SpatialImage:
-    if isinstance(value, nib.spatialimages.SpatialImage):
-        return value
-    if not isinstance(value, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a path or a nibabel image; got {describe(value)}")
-    path = os.fspath(value)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{name} file not found: {path!r}")
-    return nib.load(path)

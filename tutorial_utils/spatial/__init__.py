@@ -7,6 +7,8 @@
   :mod:`.affine_transforms` (flip, rotate, shift, affine and their random
   versions) and :mod:`.resize_transforms` (``resample_to_spacing``,
   ``resize_volume``, ``zoom_volume``, ``random_zoom``).
+* Orientation: :mod:`.orientation_ops` (arrays: orientation codes,
+  permute/flip) and :mod:`.orientation_transforms` (``reorient``).
 """
 
 from .affine_ops import affine_matrix, apply_affine, flip, rotate, shift
@@ -20,5 +22,7 @@ from .affine_transforms import (
     rotate_volume,
     shift_volume,
 )
+from .orientation_ops import check_axcodes, orientation_change, reorient_array, reoriented_affine
+from .orientation_transforms import reorient
 from .resize_ops import antialias_sigma, rescale, resize, zoom
 from .resize_transforms import grid_affine, random_zoom, resample_to_spacing, resize_volume, zoom_volume
