@@ -140,6 +140,14 @@ def _blocks(
     after = _block_passes(lines, axes[k + 1 :], blended)
     line = lines[0]
     high = line.low if line.high is None else line.high
+    # per output plane: the two input planes and their weights, as Python numbers (float32 values: same products)
+    rows = list(
+        zip(
+            line.low.tolist(),
+            high.tolist(),
+            *(() if line.weight is None else (line.weight.tolist(), line.one_minus.tolist())),
+        )
+    )
     out = np.empty(shape, dtype=array.dtype)
 
     def work(start: int, stop: int, state: None) -> bool:
@@ -155,21 +163,30 @@ def _blocks(
             mixed = block[line.low[start:stop] - first]
         else:  # the same arithmetic as _blend: high * w + low * (1 - w), plane by plane
             mixed = np.empty((stop - start, *block.shape[1:]), dtype=block.dtype)
-            for o in range(start, stop):
-                np.multiply(block[int(high[o]) - first], line.weight[o], out=mixed[o - start])
-                mixed[o - start] += block[int(line.low[o]) - first] * line.one_minus[o]
+            lower = np.empty(block.shape[1:], dtype=block.dtype)
+            for plane, (i, j, w, v) in enumerate(rows[start:stop]):
+                np.multiply(block[j - first], w, out=mixed[plane])
+                np.multiply(block[i - first], v, out=lower)
+                mixed[plane] += lower
         for step in after[:-1]:
             mixed = _blend(mixed, step)
         if after:
             _blend(mixed, after[-1], out[start:stop])
         else:
             np.copyto(out[start:stop], mixed)
-        return bool(np.isfinite(out[start:stop]).all())
+        return _finite(out[start:stop])
 
     plane_values = max(1, int(np.prod(blended)))
     size = max(1, min(BLOCK_VALUES // plane_values, -(-shape[0] // _threads.num_threads())))
     chunks = [(a, min(a + size, shape[0])) for a in range(0, shape[0], size)]
     return out, all(_threads.run_chunks(chunks, work, out.size))
+
+
+def _finite(values: np.ndarray) -> bool:
+    """Whether every value is finite: a sum is finite only then (or it overflowed: then look at each value)."""
+    if values.dtype.kind in "biu":
+        return True
+    return bool(np.isfinite(np.add.reduce(values, axis=None))) or bool(np.isfinite(values).all())
 
 
 def _skips_voxels(array: np.ndarray, lines: Sequence[_Line]) -> bool:
