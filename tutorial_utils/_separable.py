@@ -174,19 +174,12 @@ def _blocks(
             _blend(mixed, after[-1], out[start:stop])
         else:
             np.copyto(out[start:stop], mixed)
-        return _finite(out[start:stop])
+        return out.dtype.kind in "biu" or bool(np.isfinite(out[start:stop]).all())
 
     plane_values = max(1, int(np.prod(blended)))
     size = max(1, min(BLOCK_VALUES // plane_values, -(-shape[0] // _threads.num_threads())))
     chunks = [(a, min(a + size, shape[0])) for a in range(0, shape[0], size)]
     return out, all(_threads.run_chunks(chunks, work, out.size))
-
-
-def _finite(values: np.ndarray) -> bool:
-    """Whether every value is finite: a sum is finite only then (or it overflowed: then look at each value)."""
-    if values.dtype.kind in "biu":
-        return True
-    return bool(np.isfinite(np.add.reduce(values, axis=None))) or bool(np.isfinite(values).all())
 
 
 def _skips_voxels(array: np.ndarray, lines: Sequence[_Line]) -> bool:
