@@ -65,7 +65,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("zscore", "z-score inside the nonzero mask", 0.5),
     Operation("minmax", "min-max to [0, 1]", 0.5),
     Operation("elastic", "random elastic (linear; label nearest)", 0.15, True),
-    Operation("viewer", "viewer update (move the axial slice, render PNG)", 0.5),
+    Operation("viewer", "viewer update (move the axial slice, 960 px PNG)", 0.5),
 )
 
 #: Largest acceptable peak memory, as a multiple of the image's size in bytes (issue 18).

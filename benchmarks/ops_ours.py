@@ -128,9 +128,10 @@ def elastic(vol: BenchVolume) -> Callable[[], Any]:
 
 
 def viewer(vol: BenchVolume) -> Callable[[], Any]:
-    """``SliceViewer(volume)`` built once; an update moves the axial slider by 7 voxels, which
-    redraws the axial panel (image and label overlay) and the crosshairs and renders the
-    figure to PNG at 72 dpi."""
+    """``SliceViewer(volume)`` built once (default 960 px frame: every panel of mni >= 300 px on
+    its long side); an update moves the axial slider by 7 voxels, which draws the axial panel
+    from the volume (window, label overlay, nearest-neighbour scaling, no matplotlib), composes
+    the frame with crosshairs and orientation letters and encodes it as PNG."""
     (cls,) = _need("SliceViewer")
     view = cls(_volume(vol))
     slider = view.sliders["axial"]

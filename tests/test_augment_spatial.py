@@ -162,6 +162,77 @@ def test_flip_volume_keeps_the_affine_so_world_anatomy_is_mirrored(smooth):
     np.testing.assert_array_equal(out.image[0], smooth.image[-1])
 
 
+# --- lateralised labels ----------------------------------------------------------------------
+
+
+def kidneys(affine=AFFINE) -> Volume:
+    """Left kidney 1 at low i, right kidney 2 at high i (RAS: i grows towards the patient's right)."""
+    label = np.zeros((20, 8, 6), np.uint8)
+    label[2:6, 2:6, 1:5] = 1
+    label[13:18, 2:6, 1:5] = 2
+    return Volume(label.astype(np.float32), affine, label)
+
+
+def test_a_left_right_flip_swaps_lateralised_labels_exactly():
+    volume = kidneys()
+    out = flip_volume(volume, axes=0, swap_labels={1: 2, 2: 1})
+    np.testing.assert_array_equal(out.image, np.flip(volume.image, 0))  # the image is only mirrored
+    mirrored = np.flip(volume.label, 0)
+    np.testing.assert_array_equal(out.label == 1, mirrored == 2)
+    np.testing.assert_array_equal(out.label == 2, mirrored == 1)
+    np.testing.assert_array_equal(out.label == 0, mirrored == 0)
+    # each kidney keeps its side: the label on each side of the body is what it was before the flip
+    np.testing.assert_array_equal(out.label[:10] > 0, mirrored[:10] > 0)
+    assert set(np.unique(out.label[:10])) == set(np.unique(volume.label[:10]))
+    assert out.history[-1].params == {"axes": 0, "swap_labels": {"1": 2, "2": 1}}
+    assert out.history[-1].measured == {"labels_swapped": True}
+
+
+def test_labels_are_swapped_only_when_the_left_right_axis_is_flipped():
+    lps_like = np.diag([1.0, 1.0, 1.0, 1.0])[[1, 0, 2, 3]]  # axis 1 is left-right here
+    volume = kidneys(lps_like)
+    assert volume.axcodes[1] in "LR"
+    kept = flip_volume(volume, axes=(0, 2), swap_labels={1: 2, 2: 1})
+    np.testing.assert_array_equal(kept.label, np.flip(volume.label, (0, 2)))
+    assert kept.history[-1].measured == {"labels_swapped": False}
+    swapped = flip_volume(volume, axes=1, swap_labels=((1, 2), (2, 1)))
+    assert set(np.unique(swapped.label)) == {0, 1, 2}
+    np.testing.assert_array_equal(swapped.label == 1, np.flip(volume.label, 1) == 2)
+
+
+def test_random_flip_records_swap_pairs_that_replay_and_survive_json():
+    from tutorial_utils import records_from_json, records_to_json
+
+    volume = kidneys()
+    out = random_flip(volume, p=1.0, swap_labels={2: 1, 1: 2}, rng=0)
+    record = out.history[-1]
+    assert record.params == {"axes": (0, 1, 2), "swap_labels": ((1, 2), (2, 1))}
+    again = replay(volume, records_from_json(records_to_json(out.history)))
+    np.testing.assert_array_equal(again.label, out.label)
+    assert set(np.unique(out.label)) == {0, 1, 2} and (out.label != np.flip(volume.label, (0, 1, 2))).any()
+    direct = flip_volume(volume, axes=0, swap_labels={1: 2, 2: 1})
+    np.testing.assert_array_equal(
+        replay(volume, records_from_json(records_to_json(direct.history))).label, direct.label
+    )
+
+
+@pytest.mark.parametrize(
+    ("swap_labels", "error", "match"),
+    [
+        ({1: 2}, ValueError, "swap both ways"),
+        (((1, 2), (1, 3), (2, 1), (3, 1)), ValueError, "two targets"),
+        ({1.5: 2, 2: 1.5}, TypeError, "int label values"),
+        ("1-2", TypeError, "swap_labels must be"),
+        (((1, 2, 3),), TypeError, "swap_labels must be"),
+    ],
+)
+def test_bad_swap_labels_are_refused_by_name(swap_labels, error, match):
+    with pytest.raises(error, match=match):
+        flip_volume(kidneys(), axes=0, swap_labels=swap_labels)
+    with pytest.raises(error, match=match):
+        random_flip(kidneys(), swap_labels=swap_labels, rng=0)
+
+
 @pytest.mark.parametrize(
     ("axes", "about", "sign"), [("plane", None, None), ((0, 1), 2, 1.0), ((0, 2), 1, -1.0), ((2, 1), 0, -1.0)]
 )
@@ -252,8 +323,8 @@ def test_a_scale_range_number_is_symmetric_about_one(smooth):
 @pytest.mark.parametrize(
     ("call", "name", "params"),
     [
-        (lambda v: flip_volume(v, 1), "flip", {"axes": 1}),
-        (lambda v: flip_volume(v, axes=()), "flip", {"axes": ()}),
+        (lambda v: flip_volume(v, 1), "flip", {"axes": 1, "swap_labels": None}),
+        (lambda v: flip_volume(v, axes=()), "flip", {"axes": (), "swap_labels": None}),
         (lambda v: rotate_volume(v, (0, 0, 30)), "rotate", {"rotation": (0, 0, 30), "order": 1, "cval": "min"}),
         (lambda v: shift_volume(v, (1, 0, -2), cval=0.0), "shift", {"offset": (1, 0, -2), "order": 1, "cval": 0.0}),
         (

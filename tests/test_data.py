@@ -75,12 +75,34 @@ def test_ct_sample_is_the_default_phantom_with_anisotropic_spacing(ct):
 
 @pytest.mark.parametrize(
     ("label", "low", "high"),
-    [(0, -1050, -950), (3, -900, -800), (1, -150, -50), (2, 20, 60), (4, 30, 90), (6, 150, 350)],
+    [(0, -1050, -950), (1, -150, -50), (2, 20, 60), (4, 30, 90), (6, 150, 350)],
 )
 def test_ct_phantom_tissues_have_their_hounsfield_values(ct, label, low, high):
     values = ct.image[ct.label == label]
     assert low < values.mean() < high
     assert np.percentile(values, 1) > low - 40 and np.percentile(values, 99) < high + 40
+
+
+def test_ct_phantom_lung_has_texture_a_lung_window_shows(ct):
+    lung = ct.image[ct.label == 3]
+    assert -900 < np.median(lung) < -800 and -900 < lung.mean() < -800  # still air-filled lung
+    low, high = np.percentile(lung, [5, 95])
+    assert high - low > 80  # parenchyma varies: grey levels in a lung window, not one flat grey
+    assert 0.005 < (lung > -500).mean() < 0.05  # a sparse network of vessels ...
+    assert np.percentile(lung, 99.9) > -100  # ... whose centres reach soft-tissue values
+    j = np.nonzero(ct.label == 3)[1]
+    back = j < np.median(j)
+    assert lung[back].mean() > lung[~back].mean() + 10  # the dependent (posterior) lung is denser
+
+
+def test_ct_phantom_without_lung_texture_has_a_uniform_lung_and_the_same_noise():
+    plain = make_ct_phantom(shape=(48, 40, 16), lung_texture=False)
+    textured = make_ct_phantom(shape=(48, 40, 16))
+    lung = plain.label == 3
+    assert -900 < plain.image[lung].mean() < -800 and plain.image[lung].std() < 12
+    np.testing.assert_array_equal(plain.image[~lung], textured.image[~lung])
+    np.testing.assert_array_equal(plain.label, textured.label)
+    assert not np.array_equal(plain.image[lung], textured.image[lung])
 
 
 def test_ct_phantom_bone_spans_cancellous_to_cortical(ct):
@@ -116,6 +138,8 @@ def test_phantom_without_noise_has_exact_tissue_values():
 def test_phantom_refuses_bad_parameters(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_ct_phantom(**kwargs)
+    with pytest.raises(TypeError, match="lung_texture must be True or False"):
+        make_ct_phantom(shape=(16, 16, 16), lung_texture="yes")
 
 
 def test_load_nifti_reads_image_and_label(tmp_path):

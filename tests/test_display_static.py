@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 
@@ -165,3 +166,57 @@ def test_naive_show_mid_slice_draws_square_voxels_without_orientation(volume):
 def test_naive_middle_is_one_below_the_centre_for_even_sizes(volume):
     fig = naive_show_mid_slice(volume.image)
     np.testing.assert_array_equal(images(fig.axes[0])[0].get_array(), volume.image[3, :, :].T)  # 8 -> 3, not 4
+
+
+# -- readable at a notebook's width --------------------------------------------------------------
+
+
+def drawn(fig, dpi=100):
+    """Lay ``fig`` out and draw it as a notebook would; return its renderer."""
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+@pytest.mark.parametrize(
+    ("shape", "spacing"),
+    [((128, 96, 24), (2.0, 2.0, 2.2)), ((197, 233, 189), (1.0, 1.0, 1.0)), ((288, 224, 64), (1.25, 1.25, 2.5))],
+    ids=["epi", "mni", "ct"],
+)
+def test_a_three_panel_figure_is_about_950_px_wide_at_100_dpi(shape, spacing):
+    volume = Volume(np.zeros(shape, np.float32), np.diag([*spacing, 1.0]))
+    fig = show_slices(volume)
+    renderer = drawn(fig)
+    width = fig.get_tightbbox(renderer).width * 100  # what a notebook shows (bbox_inches="tight")
+    assert 900 <= width <= 1000
+    assert fig.get_size_inches()[1] <= 5.0
+
+
+def test_orientation_letters_lie_outside_the_image_and_clear_of_the_tick_labels(volume):
+    fig = show_slices(volume)
+    renderer = drawn(fig)
+    for ax in fig.axes[:3]:
+        frame = ax.get_window_extent(renderer)
+        ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+        for text in ax.texts:
+            box = text.get_window_extent(renderer)
+            assert not box.overlaps(frame), f"letter {text.get_text()} overlaps the image"
+            assert not any(box.overlaps(tick) for tick in ticks), f"letter {text.get_text()} hides a tick label"
+
+
+def test_letters_of_neighbouring_panels_do_not_touch(volume):
+    fig = show_slices(volume)
+    renderer = drawn(fig)
+    boxes = [text.get_window_extent(renderer) for ax in fig.axes[:3] for text in ax.texts]
+    assert not any(a.overlaps(b) for n, a in enumerate(boxes) for b in boxes[n + 1 :])
+
+
+def test_colorbar_option_labels_the_image_intensities(volume):
+    fig = show_slices(volume, vmin=-1.0, vmax=2.0, colorbar="HU")
+    bar = fig.axes[-1]
+    assert len(fig.axes) == 4 and bar.get_ylabel() == "HU"
+    assert bar.get_ylim() == (-1.0, 2.0)
+    assert len(show_slices(volume).axes) == 3
+    with pytest.raises(TypeError, match="colorbar must be"):
+        show_slices(volume, colorbar=True)

@@ -12,7 +12,12 @@ from scipy import ndimage
 
 import tutorial_utils as tu
 from tutorial_utils import _threads
-from tutorial_utils.display.elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
+from tutorial_utils.display.elastic_plots import (
+    grid_label,
+    show_deformation_grid,
+    show_displacement_magnitude,
+    show_jacobian,
+)
 from tutorial_utils.elastic import stats as elastic_stats
 from tutorial_utils.elastic.field import bspline_field, draw_control_displacements
 from tutorial_utils.naive.elastic import blog_displacement_field, elastic_transform_3d
@@ -427,7 +432,8 @@ def test_stats_do_not_warn_for_a_smooth_field():
     ("call", "error", "match"),
     [
         (lambda: tu.random_displacement_field((10, 10), rng=0), ValueError, "shape"),
-        (lambda: tu.random_displacement_field((10, 1, 10), rng=0), ValueError, "shape"),
+        (lambda: tu.random_displacement_field((10, 0, 10), rng=0), ValueError, "shape"),
+        (lambda: tu.gaussian_displacement_field((10, 1, 10), alpha=1, sigma=3), ValueError, "shape"),
         (lambda: tu.random_displacement_field((10.0, 10, 10), rng=0), TypeError, "shape"),
         (lambda: tu.random_displacement_field("abc"), TypeError, "shape"),
         (lambda: tu.random_displacement_field((8, 8, 8), num_control_points=3), ValueError, "num_control_points"),
@@ -452,7 +458,7 @@ def test_stats_do_not_warn_for_a_smooth_field():
         (lambda: tu.elastic_transform(np.zeros((8, 8, 8)), num_control_points=2), ValueError, "num_control_points"),
         (lambda: tu.displacement_stats(np.zeros((3, 4, 4))), ValueError, "field"),
         (lambda: tu.displacement_stats([[0.0]]), TypeError, "field"),
-        (lambda: tu.jacobian_determinant(np.zeros((3, 1, 4, 4))), ValueError, "field"),
+        (lambda: tu.jacobian_determinant(np.zeros((3, 0, 4, 4))), ValueError, "field"),
         (lambda: grid_label((8, 8, 8), step=1), ValueError, "step"),
         (lambda: show_deformation_grid(np.zeros((3, 6, 6, 6)), np.zeros((5, 6, 6))), ValueError, "image"),
     ],
@@ -489,6 +495,35 @@ def test_displacement_magnitude_figure_shows_mm_with_a_colour_bar(cube):
     overlay = fig.axes[0].get_images()[-1].get_array()
     i = cube.shape[0] // 2
     np.testing.assert_allclose(overlay, lengths(field[:, i : i + 1], cube.spacing)[0].T, rtol=1e-5)
+    assert len(show_displacement_magnitude(field, cube, colorbar=False).axes) == 3
+
+
+def test_jacobian_figure_goes_through_the_most_folded_voxel_marks_it_and_has_a_colour_bar():
+    field = tu.random_displacement_field((30, 28, 26), num_control_points=8, max_displacement=12.0, rng=1)
+    jacobian = tu.jacobian_determinant(field)
+    worst = tuple(int(i) for i in np.unravel_index(np.argmin(jacobian), jacobian.shape))
+    assert jacobian.min() <= 0  # the field folds
+    fig = show_jacobian(field, affine=np.diag([2.0, 2.0, 2.0, 1.0]))
+    assert [ax.get_title() for ax in fig.axes[:3]] == [
+        f"sagittal  i = {worst[0]}",
+        f"coronal  j = {worst[1]}",
+        f"axial  k = {worst[2]}",
+    ]
+    assert fig.axes[-1].get_ylabel() == "Jacobian determinant"
+    base, folded = fig.axes[2].get_images()
+    np.testing.assert_allclose(base.get_array(), jacobian[:, :, worst[2]].T)
+    assert (folded.get_array()[..., 3][jacobian[:, :, worst[2]].T <= 0] > 0).all()
+    ring = fig.axes[2].lines[0]
+    assert (ring.get_xdata()[0], ring.get_ydata()[0]) == (worst[0], worst[1])
+    assert not show_jacobian(field, mark=False).axes[2].lines
+
+
+def test_deformation_grid_can_mark_the_voxel_its_planes_pass_through():
+    field = np.zeros((3, 24, 20, 16), np.float32)
+    fig = show_deformation_grid(field, step=6, indices=(3, 4, 5), mark=True)
+    assert [(ax.lines[0].get_xdata()[0], ax.lines[0].get_ydata()[0]) for ax in fig.axes] == [(4, 5), (3, 5), (3, 4)]
+    with pytest.raises(TypeError, match="mark must be True or False"):
+        show_deformation_grid(field, mark="yes")
 
 
 # ----------------------------------------------------------------- the naive blog code
@@ -508,3 +543,26 @@ def test_naive_blog_function_barely_moves_the_interior_and_frames_it_with_bg_val
 def test_naive_blog_field_is_about_0_0017_voxel():
     field = blog_displacement_field((40, 40, 40), rng=0)
     assert field.std() < 0.0025
+
+
+@pytest.mark.parametrize("size", [64, 96])
+def test_random_elastic_peak_memory_stays_within_4x_the_image_at_any_thread_count(size):
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    label = np.zeros((size,) * 3, np.uint8)
+    label[size // 4 : -size // 4, size // 4 : -size // 4, size // 4 : -size // 4] = 1
+    vol = tu.Volume((100 + 10 * rng.standard_normal(label.shape) + 50 * label).astype(np.float32), np.eye(4), label)
+    outputs, peaks = [], []
+    for threads in (1, 2, 8):
+        tu.set_num_threads(threads)
+        try:
+            tracemalloc.start()
+            outputs.append(tu.random_elastic(vol, rng=0))
+            peaks.append(tracemalloc.get_traced_memory()[1] / vol.image.nbytes)
+        finally:
+            tracemalloc.stop()
+            tu.set_num_threads(None)
+    assert max(peaks) <= 4.0, peaks  # was 5x at 1 thread and 20x at 8 (issue 14)
+    for out in outputs[1:]:
+        assert np.array_equal(out.image, outputs[0].image) and out.history == outputs[0].history

@@ -478,3 +478,17 @@ def test_volume_intensity_records_are_checked_on_replay():
     tampered = tu.TransformRecord("window", {"level": "lung", "width": 100.0})
     with pytest.raises(TypeError, match=r"record 0 \('window'\): level must be a number"):
         tu.replay(vol, [tampered])
+
+
+def test_compare_histograms_share_the_count_axis_by_default_and_can_share_intensities():
+    ct = tu.make_ct_phantom(shape=(32, 32, 16))
+    clipped = tu.clip_range(ct.image, -200.0, 300.0)
+    left, right = tu.compare_histograms(ct, clipped).axes
+    assert left.get_ylim() == right.get_ylim() and right.get_ylabel() == ""
+    assert left.get_xlim() != right.get_xlim()
+    left, right = tu.compare_histograms(ct, clipped, sharex=True).axes
+    assert left.get_xlim() == right.get_xlim()
+    left, right = tu.compare_histograms(ct, clipped, sharey=False).axes
+    assert right.get_ylabel() == "voxels (log)"
+    with pytest.raises(TypeError, match="sharey must be True or False"):
+        tu.compare_histograms(ct, clipped, sharey="yes")

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-MAX_BYTES = 1_500_000
+MAX_BYTES = 2_500_000  # DEVELOPERS.md: under 3 MB; wide figures and the explorers' snapshots take room
 
 
 def test_the_course_notebooks_are_numbered_from_01_without_gaps():

@@ -194,9 +194,9 @@ def test_batch_refuses_bad_arguments(tmp_path):
 
 
 def test_naive_global_state_workers_repeat_each_others_draws():
-    from tutorial_utils.naive.pipeline import naive_worker_draws
+    from tutorial_utils.naive.pipeline import forked_global_draws
 
-    first, second = naive_worker_draws(n_workers=2, draws_per_worker=3)
+    first, second = forked_global_draws(n_workers=2, draws_per_worker=3)
     assert first == second
 
 

@@ -31,12 +31,12 @@ from tutorial_utils.records import random_transforms, records_from_json, records
 
 #: Example keyword arguments for deterministic steps on the test volume (shape (12, 10, 8)).
 STEP_EXAMPLES: dict[str, dict] = {
-    "flip": {"axes": (0, 2)},
+    "flip": {"axes": (0, 2), "swap_labels": {1: 2, 2: 1}},
     "affine": {"rotation": (5.0, -10.0, 20.0), "scale": 1.1, "translation": (1.0, -2.0, 0.5)},
     "rotate": {"rotation": (0.0, 0.0, 30.0)},
     "shift": {"offset": (1, -2, 0)},
     "zoom": {"factor": 1.2},
-    "resample": {"spacing": (2.0, 2.0, 2.0)},
+    "resample": {"spacing": (2.0, 2.0, 2.0), "label_mode": "onehot"},
     "resize": {"shape": (6, 5, 9)},
     "reorient": {"axcodes": "LPS"},
     "crop": {"start": (1, 2, 0), "size": (8, 6, 5)},
@@ -57,6 +57,7 @@ STEP_EXAMPLES: dict[str, dict] = {
 #: Keyword arguments random transforms need beyond their defaults on the test volume.
 RANDOM_EXAMPLES: dict[str, dict] = {
     "random_crop": {"size": (6, 6, 5)},
+    "random_flip": {"p": 0.7, "swap_labels": {1: 5, 5: 1}},
     "random_elastic": {"num_control_points": 5, "max_displacement": 2.0},  # the defaults fold on 12 voxels
 }
 

@@ -8,7 +8,8 @@ Conventions (the same in every module and notebook):
   RAS+ as in NIfTI; the voxel size is ``nibabel.affines.voxel_sizes(affine)``.
 * Geometric transforms act about the volume centre ``(n - 1) / 2`` and in mm
   when the spacing is known.
-* Label maps are resampled with nearest neighbour only: never a new label value.
+* Label maps never get a new label value: nearest neighbour by default, or one-hot
+  linear then argmax (``label_mode="onehot"``, smoother boundaries, as nnU-Net does in spirit).
 * Every random function takes ``rng`` (Generator, int seed or None) and never
   touches the global ``np.random`` state.
 * Image math runs in float32; inputs are never modified.
@@ -106,7 +107,7 @@ from .io import save_volume
 from .phantom import CT_PHANTOM_HU, CT_PHANTOM_LABELS, make_ct_phantom
 from .pipeline import Compose, OneOf, RandomApply
 from .records import records_from_json, records_to_json, replay
-from .seeding import sample_rng, sample_seed_sequence, seed_worker
+from .seeding import AugmentedVolumes, sample_rng, sample_seed_sequence, seed_worker  # AugmentedVolumes: issue 14
 from .spatial import (
     affine_matrix,
     affine_volume,
@@ -277,6 +278,8 @@ __all__ = [
     "predict_sliding_window",
     "predict_with_tta",
     # --- end inference ---
+    # issue 14 (notebooks 05-07, DataLoader seeding)
+    "AugmentedVolumes",
 ]
 
 

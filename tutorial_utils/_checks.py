@@ -45,7 +45,11 @@ def as_rng(rng: Any, name: str = "rng") -> np.random.Generator:
 
 
 def check_array_3d(array: Any, name: str = "array") -> np.ndarray:
-    """Return ``array`` as a numeric 3D numpy array (no copy when possible)."""
+    """Return ``array`` as a numeric 3D numpy array with no empty axis (no copy when possible).
+
+    An empty axis is refused here, at the door, rather than deep inside
+    ``np.percentile`` or a resampling (shape ``(0, 4, 5)``).
+    """
     if isinstance(array, (str, bytes)) or array is None:
         raise TypeError(f"{name} must be a 3D numpy array; got {describe(array)}")
     try:
@@ -59,6 +63,11 @@ def check_array_3d(array: Any, name: str = "array") -> np.ndarray:
         if arr.ndim == 4:
             hint = " (a 4D series: pick one volume, e.g. array[..., 0])"
         raise ValueError(f"{name} must be 3D with shape (I, J, K); got {arr.ndim}D shape {arr.shape}{hint}")
+    if arr.size == 0:
+        raise ValueError(
+            f"{name} must hold at least one voxel along every axis; got shape {arr.shape} "
+            "(an empty crop or an empty series?)"
+        )
     return arr
 
 

@@ -2,12 +2,15 @@
 
 No pip package ships a real multi-slice CT, so the course generates one. It is
 **synthetic**: simple ellipses and cylinders with textbook HU values, good for
-learning windowing and label handling, not for anatomy.
+learning windowing and label handling, not for anatomy. The lungs have a
+texture (a denser dependent part, fine mottling and a network of vessels),
+so a lung window shows grey levels; every other tissue is uniform plus noise.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy import ndimage
 
 from ._checks import RngLike, as_rng, as_triple
 from .volume import Volume
@@ -23,7 +26,7 @@ CT_PHANTOM_LABELS: dict[int, str] = {
     6: "contrast-filled vessel (aorta)",
 }
 
-#: Mean HU per label before noise; bone mixes cortical (rim) and cancellous values.
+#: Mean HU per label before noise (the lung: its parenchyma before the texture); bone mixes cortical (rim) and cancellous values.
 CT_PHANTOM_HU: dict[int, float] = {
     0: -1000.0,
     1: -100.0,
@@ -40,6 +43,7 @@ def make_ct_phantom(
     spacing: tuple[float, float, float] = (1.25, 1.25, 2.5),
     *,
     noise_std: float = 10.0,
+    lung_texture: bool = True,
     rng: RngLike = 0,
 ) -> Volume:
     """Generate a synthetic torso CT in Hounsfield units with its label map.
@@ -49,7 +53,8 @@ def make_ct_phantom(
     slices as in clinical CT). Tissues and their labels are listed in
     :data:`CT_PHANTOM_LABELS`: air -1000 HU, lungs about -850, fat about
     -100, muscle 40, liver 60, a contrast-filled aorta 250, bone from about
-    300 (cancellous) to 1200 (cortical rim).
+    300 (cancellous) to 1200 (cortical rim). The liver lies on the patient's
+    right.
 
     Parameters
     ----------
@@ -59,8 +64,15 @@ def make_ct_phantom(
         Voxel size in mm (anisotropic by default, like a clinical CT).
     noise_std : float
         Standard deviation of the Gaussian noise in HU (0 for none).
+    lung_texture : bool, default True
+        Give the lungs (label 3) a texture instead of a uniform -850 HU:
+        about 60 HU denser at the back than at the front (the dependent lung), a mottling
+        of about 15 HU, and a random network of vessels up to +40 HU (blood)
+        at their centre, fainter where they are thinner than a voxel. The
+        vessels keep label 3, as lung masks include them. Drawn after the
+        noise, so the noise is the same either way.
     rng : Generator, int or None
-        Seed for the noise; the same seed gives the same phantom.
+        Seed for the noise and the lung texture; the same seed gives the same phantom.
 
     Returns
     -------
@@ -128,7 +140,41 @@ def make_ct_phantom(
         noise = generator.standard_normal(shape, dtype=np.float32)
         noise *= np.float32(noise_std)
         image += noise
+    if not isinstance(lung_texture, (bool, np.bool_)):
+        raise TypeError(f"lung_texture must be True or False; got {lung_texture!r}")
+    if lung_texture and (label == 3).any():
+        _add_lung_texture(image, label, spacing, generator)
 
     affine = np.diag([*spacing, 1.0])
     affine[:3, 3] = -np.asarray(spacing) * (np.asarray(shape) - 1) / 2.0
     return Volume(image, affine, label)
+
+
+def _smooth_noise(shape: tuple[int, ...], sigma_mm: float, spacing: tuple[float, ...], generator: np.random.Generator):
+    """Gaussian-filtered white noise with unit standard deviation, correlated over about ``sigma_mm``."""
+    field = ndimage.gaussian_filter(generator.standard_normal(shape, dtype=np.float32), [sigma_mm / s for s in spacing])
+    field /= max(float(field.std()), 1e-6)
+    return field
+
+
+def _add_lung_texture(
+    image: np.ndarray, label: np.ndarray, spacing: tuple[float, float, float], generator: np.random.Generator
+) -> None:
+    """Replace the uniform lung of ``image`` (in place) by parenchyma with gravity, mottling and vessels.
+
+    The vessels are where two independent smooth noise fields are both near
+    zero: the zero set of one field is a surface, and two surfaces cross
+    along curves, so the bright voxels form a random network of tubes.
+    """
+    lung = label == 3
+    box = tuple(slice(int(i.min()), int(i.max()) + 1) for i in np.nonzero(lung))
+    inside = lung[box]
+    shape = inside.shape
+    first, second = (_smooth_noise(shape, 6.0, spacing, generator) for _ in range(2))
+    vessels = np.exp(-(first**2 + second**2) / np.float32(2 * 0.15**2))
+    mottling = _smooth_noise(shape, 2.0, spacing, generator)
+    front_back = np.linspace(1.0, -1.0, shape[1], dtype=np.float32)[None, :, None]  # +1 at the back
+    lung_hu = CT_PHANTOM_HU[3] + 30.0 * front_back + 15.0 * mottling
+    lung_hu += vessels * (40.0 - lung_hu)
+    region = image[box]
+    region[inside] += (lung_hu - CT_PHANTOM_HU[3])[inside]

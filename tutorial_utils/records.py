@@ -85,7 +85,7 @@ def volume_transform(name: str) -> Callable[[F], F]:
     >>> vol = Volume(np.arange(8.0).reshape(2, 2, 2), np.eye(4))
     >>> out = flip_volume(vol, axes=0)
     >>> out.history
-    (TransformRecord(name='flip', params={'axes': 0}),)
+    (TransformRecord(name='flip', params={'axes': 0, 'swap_labels': None}),)
     >>> bool(np.array_equal(replay(vol, out.history).image, out.image))
     True
     """

@@ -69,7 +69,8 @@ class Volume:
     Raises
     ------
     ValueError
-        Non-3D image, label of another shape or non-integer dtype, an affine
+        Non-3D image or one with an empty axis (shape ``(0, 4, 5)``), label
+        of another shape or non-integer dtype, an affine
         that is not a finite invertible 4x4 matrix with last row (0, 0, 0, 1).
 
     Examples

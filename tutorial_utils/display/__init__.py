@@ -9,6 +9,10 @@ serves its names on first use).
 * :class:`SliceViewer`: a live three-plane viewer (ipywidgets).
 * :class:`TransformExplorer`: sliders for a transform's parameters with the
   result before and after.
+* Both draw their panels straight from the volume, without matplotlib
+  (:mod:`._render`: pixel maps, colour tables, crosshairs, letters, the PNG
+  writer; :mod:`._layout`: where the panels go), so a slider move costs a
+  few milliseconds.
 * Topic figures: :mod:`.crop_plots`, :mod:`.intensity_plots`,
   :mod:`.elastic_plots`.
 * The pure functions underneath: :mod:`~tutorial_utils.display.slicing`
@@ -17,7 +21,7 @@ serves its names on first use).
 """
 
 from .crop_plots import crop_box_annotator, draw_crop_box
-from .elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude
+from .elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude, show_jacobian
 from .explorer import TransformExplorer
 from .intensity_plots import (
     WINDOW_CHOICES,
@@ -53,6 +57,7 @@ __all__ = [
     "show_comparison",
     "show_deformation_grid",
     "show_displacement_magnitude",
+    "show_jacobian",
     "show_mid_slice",
     "show_slices",
     "window_annotator",

@@ -1,91 +1,141 @@
-"""A matplotlib figure rendered into an ``ipywidgets.Image``: the base of both widgets.
+"""A frame of pixels sent to an ``ipywidgets.Image``: the base of both live views.
 
-The figure is built once on an Agg canvas (not through ``pyplot``, so nothing
-leaks into a notebook's inline output). After the artists are updated in
-place, :meth:`FigureImage.render` draws the canvas and encodes it as PNG into
-the Image widget, which the front end shows. No ipympl, no custom front end:
-any JupyterLab with core ipywidgets 8 runs it, and tests drive it headlessly.
+A frame is three layers, composed in numpy on every update and encoded once
+as PNG (:func:`~tutorial_utils.display._render.encode_png`):
 
-Drawing the whole figure is slow: most of the time goes into tick labels and
-axis text that never change. So the figure is drawn fully once with the
-changing ("dynamic") artists marked animated, the result is kept as a
-background, and each update restores that background and draws only the
-dynamic artists on top (matplotlib's blitting, here on an off-screen canvas).
+1. the *background*: everything that changes rarely (plane names, the
+   explorer's caption and histogram), drawn by matplotlib on an Agg canvas
+   of exactly the frame's size (not through ``pyplot``, so nothing leaks
+   into a notebook's inline output), redrawn only when it changes;
+2. the *panels*: drawn straight from the volume by
+   :class:`~tutorial_utils.display._render.PanelPixels` (no matplotlib);
+3. the *overlay*: artists a user's ``annotate`` callback added, drawn by
+   matplotlib once per change onto a transparent layer and blended on top.
+
+Moving a slice therefore costs a few numpy lookups and one PNG encode. No
+ipympl, no custom front end: any JupyterLab with core ipywidgets 8 runs it,
+and tests drive it headlessly.
 """
 
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import font_manager
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
+from matplotlib.transforms import IdentityTransform
 
-#: zlib level for the PNG: 1 is several times faster than the default 6 and
-#: the bytes only travel to the local front end.
-PNG_COMPRESS_LEVEL = 1
+from ._layout import Rect
+from ._render import encode_png, letter_stamp
+from .slicing import orientation_labels
+
+#: Matplotlib's resolution for the frame's figure: 1 point = 100/72 pixels.
+DPI = 100
+#: Orientation letter size (pixels).
+LETTER_PX = 14
+#: zlib level of the picture a notebook keeps (encoded once per display:
+#: about 20 % smaller than the live updates' level 1, which keeps a notebook
+#: with three explorers well under its size budget).
+SNAPSHOT_LEVEL = 9
 
 
-def encode_png(rgba: np.ndarray) -> bytes:
-    """PNG bytes of an ``(H, W, 4)`` uint8 RGBA array (fast, low compression)."""
-    buffer = io.BytesIO()
-    Image.fromarray(rgba, mode="RGBA").save(buffer, format="png", compress_level=PNG_COMPRESS_LEVEL)
-    return buffer.getvalue()
+@lru_cache(maxsize=4)
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans", weight="bold"))
+    return ImageFont.truetype(path, size)
 
 
-class FigureImage:
-    """Own a figure and the Image widget that shows its latest drawing.
+@lru_cache(maxsize=32)
+def _stamp(letter: str) -> np.ndarray:
+    stamp = letter_stamp(letter, _font(LETTER_PX))
+    stamp.setflags(write=False)
+    return stamp
 
-    Subclasses build ``self.figure``'s artists, put ``self.image`` into
-    ``self.widget`` (a VBox), list the artists that change in
-    :meth:`_dynamic_artists` (in drawing order) and call :meth:`render` after
-    each update (``full=True`` when anything else changed: limits, ticks).
+
+def letter_stamps(affine: np.ndarray | None, axis: int) -> dict[str, np.ndarray]:
+    """Orientation letter stamps of plane ``axis`` by edge (none without an affine)."""
+    return {edge: _stamp(letter) for edge, letter in orientation_labels(affine, axis).items()}
+
+
+class FrameImage:
+    """Own a frame, its matplotlib background and the Image widget that shows it.
+
+    Subclasses call :meth:`_init_frame`, add text or axes to ``self.figure``,
+    call :meth:`_draw_background` whenever that changes, implement
+    :meth:`_paint` (draw the panels into the frame) and call :meth:`render`
+    after each update.
     """
 
     figure: Figure
     image: widgets.Image
     widget: widgets.VBox
 
-    def _init_canvas(self, figure: Figure) -> None:
-        self.figure = figure
-        self._canvas = FigureCanvasAgg(figure)
-        # Natural size (a stretched PNG looks blurred); narrower only when the page is.
-        width = f"{int(round(figure.bbox.width))}px"
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=width, max_width="100%"))
-        self._background: Any = None
+    def _init_frame(self, width: int, height: int) -> None:
+        # A hair over the size: the canvas is int(inches * dpi) pixels.
+        self.figure = Figure(figsize=((width + 0.01) / DPI, (height + 0.01) / DPI), dpi=DPI)
+        self._canvas = FigureCanvasAgg(self.figure)
+        self._frame = np.zeros((height, width, 3), np.uint8)
+        self._background = np.full((height, width, 3), 255, np.uint8)
+        self._overlay: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # Natural size when the page is wide enough (a stretched PNG looks blurred), narrower when not.
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=f"{width}px"))
 
-    def _dynamic_artists(self) -> Sequence[Artist]:
-        """Artists that change between updates, in drawing order (the rest is background)."""
+    def _text(self, x: float, y: float, text: str, **style: Any) -> Any:
+        """Figure text at frame pixel ``(x, y)`` (from the top left)."""
+        return self.figure.text(x, self._frame.shape[0] - y, text, transform=IdentityTransform(), **style)
+
+    def _axes(self, rect: Rect) -> Any:
+        """Matplotlib Axes covering frame rectangle ``rect`` exactly."""
+        height, width = self._frame.shape[:2]
+        return self.figure.add_axes((rect.x / width, 1 - (rect.y + rect.h) / height, rect.w / width, rect.h / height))
+
+    def _draw_background(self, overlay: Sequence[Artist] = ()) -> None:
+        """Draw the figure into the background layer and the ``overlay`` artists into the overlay layer."""
+        for artist in overlay:
+            artist.set_animated(True)  # left out of canvas.draw()
+        self._canvas.draw()
+        buffer = np.asarray(self._canvas.buffer_rgba())
+        self._background = buffer[..., :3].copy()
+        self._overlay = None
+        if overlay:
+            renderer = self._canvas.get_renderer()
+            renderer.clear()  # transparent
+            for artist in overlay:
+                artist.draw(renderer)
+            rgba = np.asarray(self._canvas.buffer_rgba()).reshape(-1, 4)
+            where = np.flatnonzero(rgba[:, 3])
+            alpha = rgba[where, 3:].astype(np.float32) / 255.0
+            self._overlay = (where, rgba[where, :3] * alpha, 1.0 - alpha)
+
+    def _paint(self, frame: np.ndarray) -> None:
+        """Draw the panels into ``frame`` (over the background)."""
         raise NotImplementedError
 
-    def render(self, *, full: bool = False) -> None:
-        """Draw the figure and send it to the Image widget as PNG.
+    def render(self) -> None:
+        """Compose background, panels and overlay into the frame and send it to the Image widget as PNG."""
+        frame = self._frame
+        np.copyto(frame, self._background)
+        self._paint(frame)
+        if self._overlay is not None:
+            where, color, keep = self._overlay
+            flat = frame.reshape(-1, 3)
+            flat[where] = np.rint(flat[where] * keep + color).astype(np.uint8)
+        self.image.value = encode_png(frame)
 
-        Only the dynamic artists are drawn over the cached background, unless
-        ``full`` is True or there is no background yet.
-        """
-        artists = [a for a in self._dynamic_artists() if a is not None]
-        if full or self._background is None:
-            for artist in artists:
-                artist.set_animated(True)
-            self._canvas.draw()
-            self._background = self._canvas.copy_from_bbox(self.figure.bbox)
-        else:
-            self._canvas.restore_region(self._background)
-        renderer = self._canvas.get_renderer()
-        for artist in artists:
-            artist.draw(renderer)
-        self.image.value = encode_png(self.rgba())
-
-    def rgba(self) -> np.ndarray:
-        """The figure as last drawn, ``(H, W, 4)`` uint8 (a view of the canvas buffer)."""
-        return np.asarray(self._canvas.buffer_rgba())
+    def frame(self) -> np.ndarray:
+        """The picture as last rendered, ``(H, W, 3)`` uint8 (read-only view)."""
+        view = self._frame.view()
+        view.setflags(write=False)
+        return view
 
     @property
     def png(self) -> bytes:
@@ -96,12 +146,13 @@ class FigureImage:
         """The live widget plus a PNG of its current state.
 
         JupyterLab renders the widget view; GitHub and nbviewer, which run no
-        widgets, fall back to the ``image/png`` picture.
+        widgets, fall back to the ``image/png`` picture (the same pixels as
+        the live view, compressed harder: it is stored in the notebook).
         """
         bundle: dict[str, Any] = {}
         widget_repr = getattr(self.widget, "_repr_mimebundle_", None)
         if widget_repr is not None:
             bundle.update(widget_repr(**kwargs) or {})
         bundle["text/plain"] = repr(self)
-        bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        bundle["image/png"] = base64.b64encode(encode_png(self._frame, SNAPSHOT_LEVEL)).decode("ascii")
         return bundle

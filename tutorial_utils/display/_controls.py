@@ -19,6 +19,31 @@ from .slicing import PLANES
 
 #: Layout of a slider that shares a row with two others.
 SLIDER_LAYOUT = {"width": "33%", "min_width": "180px"}
+#: ipywidgets' default control width and description width, and about how
+#: wide a character of a description is (pixels, JupyterLab's UI font).
+CONTROL_WIDTH = 300
+LABEL_WIDTH = 80
+CHAR_WIDTH = 7.5
+
+
+def readable(name: str) -> dict[str, Any]:
+    """Style and layout keywords that show the whole description ``name`` (no "num_cont…").
+
+    The description gets its natural width; a long one widens the control
+    by as much, so the slider keeps its usual length.
+
+    Examples
+    --------
+    >>> readable("num_control_points")["layout"].width
+    '365px'
+    >>> readable("gain")["layout"].width
+    '300px'
+    """
+    extra = max(0, round(CHAR_WIDTH * len(name)) + 10 - LABEL_WIDTH)
+    return {
+        "style": {"description_width": "initial"},
+        "layout": widgets.Layout(width=f"{CONTROL_WIDTH + extra}px"),
+    }
 
 
 def plane_sliders(shape: Sequence[int], start: Sequence[int]) -> dict[str, widgets.IntSlider]:
@@ -59,7 +84,7 @@ def seed_control(seed: Any) -> widgets.IntSlider:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise TypeError(f"seed must be a non-negative int or None; got {describe(seed)}")
     return widgets.IntSlider(
-        value=int(seed), min=0, max=max(99, int(seed)), description="seed", continuous_update=False
+        value=int(seed), min=0, max=max(99, int(seed)), description="seed", continuous_update=False, **readable("seed")
     )
 
 
@@ -87,11 +112,11 @@ def make_control(name: str, spec: Any) -> widgets.Widget:
             spec.continuous_update = False
         return spec
     if isinstance(spec, (bool, np.bool_)):
-        return widgets.Checkbox(value=bool(spec), description=name, indent=False)
+        return widgets.Checkbox(value=bool(spec), description=name, indent=False, **readable(name))
     if isinstance(spec, list):
         if not spec:
             raise ValueError(f"slider {name!r}: a list of options must not be empty")
-        return widgets.Dropdown(options=spec, value=spec[0], description=name)
+        return widgets.Dropdown(options=spec, value=spec[0], description=name, **readable(name))
     if (
         isinstance(spec, tuple)
         and len(spec) in (3, 4)
@@ -108,7 +133,13 @@ def make_control(name: str, spec: Any) -> widgets.Widget:
             value = round(low + step * (n_steps // 2), 12)
         if integer:
             return widgets.IntSlider(
-                value=int(value), min=int(low), max=int(high), step=int(step), description=name, continuous_update=False
+                value=int(value),
+                min=int(low),
+                max=int(high),
+                step=int(step),
+                description=name,
+                continuous_update=False,
+                **readable(name),
             )
         return widgets.FloatSlider(
             value=float(value),
@@ -118,6 +149,7 @@ def make_control(name: str, spec: Any) -> widgets.Widget:
             description=name,
             continuous_update=False,
             readout_format=".3g",
+            **readable(name),
         )
     raise TypeError(
         f"slider {name!r} must be an ipywidgets widget, a (min, max, step[, value]) tuple, a list of "

@@ -10,14 +10,12 @@ its artists (:class:`Panel`) to update them in place.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.image import AxesImage
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -39,30 +37,30 @@ from .slicing import (
 
 #: Colour of the orientation letters and crosshairs (readable on grey and on colour overlays).
 ACCENT = "#ffd54f"
-_LETTER_POSITIONS = {
-    "left": (0.02, 0.5, "left", "center"),
-    "right": (0.98, 0.5, "right", "center"),
-    "bottom": (0.5, 0.02, "center", "bottom"),
-    "top": (0.5, 0.98, "center", "top"),
+#: Colour of letters outside the frame (on the white page).
+LETTER_COLOR = "#b8860b"
+
+#: Width in inches of a static three-panel figure: 950 px at ``figure.dpi = 100``, the dpi
+#: the notebooks set, so a figure fills a notebook column (about 950 px) without scaling.
+FIGURE_WIDTH = 9.5
+#: Height in inches a static panel never exceeds (a tall, narrow volume leaves white space).
+MAX_PANEL_HEIGHT = 4.0
+_PANEL_MARGIN = 0.8  # inches beside each static panel: tick labels, axis name, letters
+_ROW_MARGIN = 0.95  # inches above and below a row: title, letters, tick labels
+_LEGEND_WIDTH = 1.4  # inches for the label legend right of the axial panel
+_COLORBAR_WIDTH = 0.9  # inches for a colour bar and its label
+
+# Offsets (points) of the letters from the frame: (dx, dy, ha, va) per edge. Static panels carry
+# tick labels on the left and bottom edges, so those letters go beyond them; widget panels have
+# no ticks, so their letters hug the frame (and never need redrawing over a new slice).
+_TICKS_CLEARANCE = 19.0
+_LETTER_OFFSETS = {
+    "left": (-3.0, 0.0, "right", "center"),
+    "right": (3.0, 0.0, "left", "center"),
+    "bottom": (0.0, -3.0, "center", "top"),
+    "top": (0.0, 3.0, "center", "bottom"),
 }
-# Just outside the frame (widgets: the letters then never need redrawing over a new slice).
-_LETTER_POSITIONS_OUTSIDE = {
-    "left": (-0.02, 0.5, "right", "center"),
-    "right": (1.02, 0.5, "left", "center"),
-    "bottom": (0.5, -0.02, "center", "top"),
-    "top": (0.5, 1.02, "center", "bottom"),
-}
-
-
-@dataclass
-class Panel:
-    """Artists of one widget panel, kept so the widget can update them in place."""
-
-    axis: int
-    ax: Axes
-    image: AxesImage
-    letters: dict[str, Text] = field(default_factory=dict)
-    crosshair: tuple[Line2D, Line2D] | None = None
+_EDGE_POINTS = {"left": (0.0, 0.5), "right": (1.0, 0.5), "bottom": (0.5, 0.0), "top": (0.5, 1.0)}
 
 
 def panel_title(axis: int, index: int) -> str:
@@ -76,13 +74,36 @@ def layout_widths(shape: Sequence[int], spacing: Sequence[float]) -> tuple[list[
     return [w for w, _ in sizes], max(h for _, h in sizes)
 
 
-def row_figsize(
-    shape: Sequence[int], spacing: Sequence[float], panel_height: float = 2.4, rows: int = 1
+def static_figsize(
+    shape: Sequence[int],
+    spacing: Sequence[float],
+    *,
+    legend: bool = False,
+    colorbar: bool = False,
 ) -> tuple[float, float]:
-    """Figure size (inches) for ``rows`` rows of three panels ``panel_height`` inches tall."""
+    """Size (inches) of a static row of three panels, :data:`FIGURE_WIDTH` wide.
+
+    The panels share the width in proportion to their physical widths (mm);
+    the height follows from the tallest panel, capped at
+    :data:`MAX_PANEL_HEIGHT`. A ``legend`` or ``colorbar`` takes its
+    room from the panels.
+
+    Examples
+    --------
+    >>> static_figsize((128, 96, 24), (2.0, 2.0, 2.2))  # the EPI sample: 950 x 289 px at 100 dpi
+    (9.5, 2.89)
+    """
     widths, height = layout_widths(shape, spacing)
-    width = panel_height * sum(widths) / height + 1.2
-    return (float(min(max(width, 4.0), 14.0)), float(rows * (panel_height + 0.6)))
+    room = (
+        FIGURE_WIDTH - 3 * _PANEL_MARGIN - (_LEGEND_WIDTH if legend else 0.0) - (_COLORBAR_WIDTH if colorbar else 0.0)
+    )
+    panel_height = min(room * height / sum(widths), MAX_PANEL_HEIGHT)
+    return FIGURE_WIDTH, round(panel_height + _ROW_MARGIN, 2)
+
+
+def static_figure(figsize: tuple[float, float]) -> Figure:
+    """A static figure: constrained layout with room between panels for the letters outside them."""
+    return Figure(figsize=figsize, layout=ConstrainedLayoutEngine(w_pad=0.1))
 
 
 def style_axes(ax: Axes, axis: int, shape: Sequence[int], spacing: Sequence[float]) -> None:
@@ -92,25 +113,33 @@ def style_axes(ax: Axes, axis: int, shape: Sequence[int], spacing: Sequence[floa
     ax.set_xlim(left, right)
     ax.set_ylim(bottom, top)
     ax.set_aspect(display_aspect(spacing, axis))
-    ax.set_xlabel(AXIS_NAMES[h], fontsize=8, labelpad=1)
-    ax.set_ylabel(AXIS_NAMES[v], fontsize=8, labelpad=1)
+    ax.set_xlabel(AXIS_NAMES[h], fontsize=8, labelpad=1, loc="right")
+    ax.set_ylabel(AXIS_NAMES[v], fontsize=8, labelpad=1, loc="top")
     ax.tick_params(labelsize=7, length=2, pad=1)
 
 
-def draw_letters(ax: Axes, affine: np.ndarray | None, axis: int, *, outside: bool = False) -> dict[str, Text]:
-    """Orientation letters at the four edges, inside the frame or just outside (none without an affine)."""
-    positions = _LETTER_POSITIONS_OUTSIDE if outside else _LETTER_POSITIONS
+def draw_letters(ax: Axes, affine: np.ndarray | None, axis: int) -> dict[str, Text]:
+    """Orientation letters outside the four edges of a static panel, never over the anatomy (none without an affine).
+
+    The left and bottom letters sit beyond the tick labels.
+    """
+    clearance = _TICKS_CLEARANCE
     letters = {}
     for edge, letter in orientation_labels(affine, axis).items():
-        x, y, ha, va = positions[edge]
-        letters[edge] = ax.text(
-            x,
-            y,
+        dx, dy, ha, va = _LETTER_OFFSETS[edge]
+        if edge == "left":
+            dx -= clearance
+        elif edge == "bottom":
+            dy -= clearance * 0.6
+        letters[edge] = ax.annotate(
             letter,
-            transform=ax.transAxes,
+            _EDGE_POINTS[edge],
+            xycoords="axes fraction",
+            xytext=(dx, dy),
+            textcoords="offset points",
             ha=ha,
             va=va,
-            color="#b8860b" if outside else ACCENT,
+            color=LETTER_COLOR,
             fontsize=9,
             fontweight="bold",
         )
@@ -149,48 +178,10 @@ def draw_panel(
         else:
             draw_contours(ax, label_2d)
     style_axes(ax, axis, image.shape, spacing)
-    ax.set_title(panel_title(axis, index), fontsize=9, pad=3)
+    ax.set_title(panel_title(axis, index), fontsize=9, pad=15 if affine is not None else 3)
     draw_letters(ax, affine, axis)
     if crosshair_at is not None:
         draw_crosshair(ax, axis, crosshair_at)
-
-
-def draw_rgba_panel(
-    ax: Axes,
-    rgba: np.ndarray,
-    shape: Sequence[int],
-    spacing: Sequence[float],
-    affine: np.ndarray | None,
-    axis: int,
-    *,
-    crosshair_at: Sequence[int] | None = None,
-) -> Panel:
-    """A widget panel: one pre-blended RGBA slice (see ``overlay.composite``), no ticks.
-
-    The plane name is the title (the sliders show the index) and the
-    orientation letters sit just outside the frame, so between updates only
-    the image and the crosshair change and everything else stays in the
-    cached background.
-    """
-    artist = ax.imshow(rgba, origin="lower", extent=panel_extent(shape, axis), interpolation="nearest")
-    style_widget_axes(ax, axis, shape, spacing, affine)
-    panel = Panel(axis, ax, artist)
-    panel.letters = draw_letters(ax, affine, axis, outside=True)
-    if crosshair_at is not None:
-        panel.crosshair = draw_crosshair(ax, axis, crosshair_at)
-    return panel
-
-
-def style_widget_axes(
-    ax: Axes, axis: int, shape: Sequence[int], spacing: Sequence[float], affine: np.ndarray | None
-) -> None:
-    """Limits and aspect of a widget panel, without ticks; the plane name as title."""
-    style_axes(ax, axis, shape, spacing)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_title(PLANES[axis], fontsize=9, pad=15 if affine is not None else 3)
 
 
 def draw_crosshair(ax: Axes, axis: int, indices: Sequence[int]) -> tuple[Line2D, Line2D]:
@@ -198,11 +189,6 @@ def draw_crosshair(ax: Axes, axis: int, indices: Sequence[int]) -> tuple[Line2D,
     x, y = crosshair_position(indices, axis)
     style = dict(color=ACCENT, linewidth=0.8, alpha=0.8)
     return ax.axvline(x, **style), ax.axhline(y, **style)
-
-
-def widget_figure(figsize: tuple[float, float], dpi: int) -> Figure:
-    """A figure for a widget: constrained layout with room between panels for the outside letters."""
-    return Figure(figsize=figsize, dpi=dpi, layout=ConstrainedLayoutEngine(wspace=0.08))
 
 
 def colormap_table(cmap: Any) -> np.ndarray:

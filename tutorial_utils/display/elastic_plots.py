@@ -7,6 +7,8 @@ indices as data coordinates), over an image such as the warped volume.
   by the field exactly as the image is, so you see where anatomy went.
 * :func:`show_displacement_magnitude`: the length of the displacement, in mm
   when the spacing is known, as a colour overlay with a colour bar.
+* :func:`show_jacobian`: the Jacobian determinant (local volume change) with a
+  colour bar, folded voxels in red, through the most folded voxel.
 * :func:`grid_label`: the same grid as a label map; put it in a Volume and
   any label-aware display (e.g. :class:`~tutorial_utils.TransformExplorer`)
   shows the warped grid.
@@ -24,9 +26,14 @@ from matplotlib.figure import Figure
 
 from .._checks import describe
 from ..elastic.field import check_field, check_shape, spacing_or_ones
+from ..elastic.stats import jacobian_determinant
 from ..volume import Volume
-from .slicing import check_indices, panel_extent, plane_axes
+from ._panels import static_figsize
+from .slicing import check_indices, crosshair_position, panel_extent, plane_axes
 from .static import show_slices
+
+#: Colour of the ring that ``mark=True`` draws around the voxel the planes pass through.
+MARK_COLOR = "red"
 
 
 def _check_step(step: Any) -> int:
@@ -108,6 +115,19 @@ def _background(image: Any, field: np.ndarray) -> tuple[Any, dict[str, Any]]:
     return image, {}
 
 
+def _mark(axes: Sequence[Any], indices: Sequence[int]) -> None:
+    """Circle the voxel ``indices`` on each of the three panels."""
+    for axis, ax in enumerate(axes):
+        x, y = crosshair_position(indices, axis)
+        ax.plot(x, y, marker="o", markersize=16, markerfacecolor="none", markeredgecolor=MARK_COLOR, mew=1.8)
+
+
+def _check_mark(mark: Any) -> bool:
+    if not isinstance(mark, (bool, np.bool_)):
+        raise TypeError(f"mark must be True or False; got {describe(mark)}")
+    return bool(mark)
+
+
 def _check_image_shape(image: Any, field: np.ndarray) -> None:
     shape = image.shape if isinstance(image, Volume) else np.shape(image)
     if tuple(shape) != field.shape[1:]:
@@ -121,6 +141,7 @@ def show_deformation_grid(
     step: int = 10,
     indices: Any = None,
     color: Any = "yellow",
+    mark: bool = False,
     axes: Any = None,
     title: str | None = None,
 ) -> Figure:
@@ -146,6 +167,9 @@ def show_deformation_grid(
         Voxel the three planes pass through; default the centre.
     color : matplotlib colour
         Colour of the grid.
+    mark : bool
+        Circle (in red) the voxel the three planes pass through, e.g. the
+        most folded voxel found with :func:`show_jacobian`.
     axes : sequence of 3 Axes, optional
         Draw into these (sagittal, coronal, axial).
     title : str, optional
@@ -159,12 +183,13 @@ def show_deformation_grid(
     --------
     >>> from tutorial_utils.elastic.field import random_displacement_field
     >>> field = random_displacement_field((30, 30, 30), max_displacement=4.0, rng=0)
-    >>> fig = show_deformation_grid(field, step=6)
-    >>> len(fig.axes)
-    3
+    >>> fig = show_deformation_grid(field, step=6, mark=True)
+    >>> len(fig.axes), len(fig.axes[0].lines)
+    (3, 1)
     """
     field = check_field(field)
     step = _check_step(step)
+    mark = _check_mark(mark)
     if image is not None:
         _check_image_shape(image, field)
     idx = check_indices(indices, field.shape[1:])
@@ -172,11 +197,14 @@ def show_deformation_grid(
     fig = show_slices(background, idx, axes=axes, title=title, **limits)
     rgba = np.zeros(4)
     rgba[:3] = to_rgb(color)
-    for axis, ax in enumerate(fig.axes[:3] if axes is None else list(axes)):
+    panels = fig.axes[:3] if axes is None else list(axes)
+    for axis, ax in enumerate(panels):
         alpha = _grid_alpha(_field_slice(field, axis, idx[axis]), field.shape[1:], step, axis)
         overlay = np.broadcast_to(rgba, (*alpha.shape, 4)).copy()
         overlay[..., 3] = alpha
         ax.imshow(overlay, origin="lower", extent=panel_extent(field.shape[1:], axis), interpolation="nearest")
+    if mark:
+        _mark(panels, idx)
     return fig
 
 
@@ -189,6 +217,7 @@ def show_displacement_magnitude(
     cmap: Any = "inferno",
     alpha: float = 0.6,
     vmax: float | None = None,
+    colorbar: bool = True,
     axes: Any = None,
     title: str | None = None,
 ) -> Figure:
@@ -213,6 +242,9 @@ def show_displacement_magnitude(
     vmax : float, optional
         Length shown with the brightest colour; default the largest on the
         three slices.
+    colorbar : bool, default True
+        A colour bar of the length next to the axial panel (without it the
+        colours have no scale: leave it on unless ``axes`` already has one).
     axes : sequence of 3 Axes, optional
         Draw into these.
     title : str, optional
@@ -221,7 +253,6 @@ def show_displacement_magnitude(
     Returns
     -------
     matplotlib.figure.Figure
-        With a colour bar next to the axial panel.
 
     Examples
     --------
@@ -232,6 +263,8 @@ def show_displacement_magnitude(
     'displacement (mm)'
     """
     field = check_field(field)
+    if not isinstance(colorbar, (bool, np.bool_)):
+        raise TypeError(f"colorbar must be True or False; got {describe(colorbar)}")
     if image is not None:
         _check_image_shape(image, field)
     if spacing is None and isinstance(image, Volume):
@@ -242,6 +275,8 @@ def show_displacement_magnitude(
     lengths = [np.sqrt(((np.take(field, idx[axis], axis=axis + 1) * scale) ** 2).sum(axis=0)).T for axis in range(3)]
     top = max(float(length.max()) for length in lengths) if vmax is None else float(vmax)
     background, limits = _background(image, field)
+    if axes is None:
+        limits["figsize"] = static_figsize(field.shape[1:], spacing_or_ones(spacing), colorbar=bool(colorbar))
     fig = show_slices(background, idx, axes=axes, title=title, **limits)
     panels = fig.axes[:3] if axes is None else list(axes)
     for axis, ax in enumerate(panels):
@@ -255,6 +290,80 @@ def show_displacement_magnitude(
             extent=panel_extent(field.shape[1:], axis),
             interpolation="nearest",
         )
-    colorbar = fig.colorbar(artist, ax=panels, shrink=0.8, pad=0.02)
-    colorbar.set_label(f"displacement ({unit})")
+    if colorbar:
+        fig.colorbar(artist, ax=panels, shrink=0.8, pad=0.02, label=f"displacement ({unit})")
+    return fig
+
+
+def show_jacobian(
+    field: np.ndarray,
+    *,
+    affine: Any = None,
+    indices: Any = None,
+    vmax: float = 2.0,
+    alpha: float = 0.8,
+    mark: bool = True,
+    axes: Any = None,
+    title: str | None = None,
+) -> Figure:
+    """Show the Jacobian determinant of ``x -> x + u(x)``, folded voxels in red, with a colour bar.
+
+    The determinant is the local volume change: 1 keeps volume, 0.5 halves
+    it (black), 2 doubles it (white), and <= 0 means the mapping folds
+    (red): the warped image shows tissue mirrored there.
+
+    Parameters
+    ----------
+    field : (3, I, J, K) float ndarray
+        Displacement in voxels.
+    affine : (4, 4) array_like, optional
+        Voxel-to-world matrix of the image the field belongs to (aspect and
+        orientation letters).
+    indices : (3,) sequence of int, optional
+        Voxel the three planes pass through; default the most folded one
+        (the smallest determinant).
+    vmax : float, default 2.0
+        Determinant shown white (0 is black).
+    alpha : float, default 0.8
+        Opacity of the red folding overlay.
+    mark : bool, default True
+        Circle the voxel ``indices`` in red on each panel.
+    axes : sequence of 3 Axes, optional
+        Draw into these.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With a colour bar labelled "Jacobian determinant".
+
+    Examples
+    --------
+    >>> from tutorial_utils.elastic.field import random_displacement_field
+    >>> field = random_displacement_field((30, 30, 30), max_displacement=4.0, rng=0)
+    >>> show_jacobian(field).axes[-1].get_ylabel()
+    'Jacobian determinant'
+    """
+    field = check_field(field)
+    mark = _check_mark(mark)
+    jacobian = jacobian_determinant(field)
+    if indices is None:
+        indices = np.unravel_index(int(np.argmin(jacobian)), jacobian.shape)
+    idx = check_indices(indices, jacobian.shape)
+    folded = (jacobian <= 0).astype(np.uint8)
+    fig = show_slices(
+        jacobian,
+        idx,
+        label=folded,
+        affine=affine,
+        vmin=0.0,
+        vmax=vmax,
+        alpha=alpha,
+        axes=axes,
+        title=title,
+        colorbar="Jacobian determinant",
+    )
+    if mark:
+        _mark(fig.axes[:3] if axes is None else list(axes), idx)
     return fig

@@ -1,9 +1,13 @@
 """``TransformExplorer``: sliders for a transform's parameters, before and after side by side.
 
 The top row shows the input, the bottom row the transform's output, both in
-three planes with the label overlay. Moving a parameter slider re-runs the
-transform (on release, never while dragging, so no stale work piles up);
-moving a plane slider only changes which slices are shown.
+three planes with the label overlay, under a caption with the call that
+produced the output (so the static picture a notebook keeps says which
+values it shows). Moving a parameter slider re-runs the transform (on
+release, never while dragging, so no stale work piles up) and redraws the
+caption, histogram and annotations with matplotlib; moving a plane slider
+only redraws the six panels, straight from the volumes
+(:mod:`~tutorial_utils.display._render`).
 """
 
 from __future__ import annotations
@@ -14,25 +18,17 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
-import nibabel as nib
 import numpy as np
 
 from .._checks import describe
-from ..volume import Volume
 from ._annotations import run_annotate
-from ._canvas import FigureImage
+from ._canvas import FrameImage, letter_stamps
 from ._controls import make_control, plane_sliders, seed_control
+from ._explorer_parts import after_indices, as_after, caption, geometry
 from ._histogram import BeforeAfterHistogram
-from ._panels import (
-    Panel,
-    colormap_table,
-    draw_letters,
-    draw_rgba_panel,
-    layout_widths,
-    row_figsize,
-    style_widget_axes,
-    widget_figure,
-)
+from ._layout import GAP, HEADER, PAD, Rect, check_width, fit_rect, row_boxes
+from ._panels import colormap_table
+from ._render import PanelPixels, flat_table, lut_index
 from .overlay import composite, intensity_range, overlay_table
 from .slicing import (
     PLANES,
@@ -40,15 +36,21 @@ from .slicing import (
     as_display_data,
     center_indices,
     panel_extent,
+    panel_sizes_mm,
     plane_slice,
     three_slices,
 )
 
 _ROWS = ("before", "after")
 Annotate = Callable[[dict[str, Any], dict[str, Any]], None]
+#: Caption line height and character width (DejaVu Sans Mono at 9 pt, 100 dpi), pixels.
+_LINE = 15
+_CHAR = 7.6
+#: Height of the histogram strip (pixels).
+_HISTOGRAM = 170
 
 
-class TransformExplorer(FigureImage):
+class TransformExplorer(FrameImage):
     """Explore a transform's parameters: before (top) and after (bottom) in three planes.
 
     Not a widget itself: ``explorer.widget`` is the ipywidgets ``VBox``. A
@@ -69,10 +71,12 @@ class TransformExplorer(FigureImage):
     histogram : bool
         Add before/after intensity histograms (log counts).
     annotate : callable, optional
-        ``annotate(axes, values)`` is called after each update with
+        ``annotate(axes, values)`` is called after each parameter change with
         ``axes = {"before": (sag, cor, ax), "after": (sag, cor, ax),
-        "histogram": Axes or None}`` and the current values; artists it adds
-        are removed before the next update.
+        "histogram": Axes or None}`` (matplotlib Axes lying exactly over the
+        panels, data coordinates in voxel indices as in ``show_slices``) and
+        the current values; the artists it adds are drawn over the panels
+        and removed before the next call.
     shared_range : bool
         Draw the after row with the before row's intensity limits. By
         default each row gets its own robust limits (0.5th-99.5th
@@ -83,10 +87,9 @@ class TransformExplorer(FigureImage):
         Colormap of the images.
     alpha : float
         Opacity of the label overlay.
-    panel_height : float
-        Height of one row of panels in inches.
-    dpi : int
-        Resolution of the rendered PNG.
+    frame_width : int
+        Width of the picture in pixels (at least 240); the panels fill it
+        (see :class:`~tutorial_utils.display.viewer.SliceViewer`).
     **sliders
         One per keyword of ``transform``: an ipywidgets widget (used as is,
         with ``continuous_update`` set to False), a ``(min, max, step)``
@@ -103,6 +106,9 @@ class TransformExplorer(FigureImage):
         Slice of the input shown in each plane. The after row shows the
         slice through the same WORLD point (via both affines), clipped to
         its grid, so a crop or a resampling shows the same anatomy.
+    caption : str
+        The call that produced the after row, written above the panels, so
+        the picture a saved notebook keeps says which values it shows.
     status : ipywidgets.HTML
         Run time of the last update, or the error the transform raised (the
         widget keeps the last good result).
@@ -131,20 +137,21 @@ class TransformExplorer(FigureImage):
         shared_range: bool = False,
         cmap: Any = "gray",
         alpha: float = 0.4,
-        panel_height: float = 2.2,
-        dpi: int = 72,
+        frame_width: int = 960,
         **sliders: Any,
     ) -> None:
         if not callable(transform):
             raise TypeError(f"transform must be callable as transform(volume, **values); got {describe(transform)}")
         if annotate is not None and not callable(annotate):
             raise TypeError(f"annotate must be callable as annotate(axes, values) or None; got {describe(annotate)}")
+        width = check_width(frame_width, "frame_width")
         self._input = volume
         self._before = as_display_data(volume, name="volume")
         self._transform = transform
         self._annotate = annotate
         self._shared_range = bool(shared_range)
         self._table = overlay_table(colormap_table(cmap), alpha)
+        self._lut = flat_table(self._table)
         self._annotations: list[Any] = []
         self._busy = False
         self._error = ""
@@ -165,7 +172,11 @@ class TransformExplorer(FigureImage):
             raise RuntimeError(f"transform failed on its starting values {self.values}: {self._error}")
         self._after_data = after
         self.status.value = message
-        self._build_figure(histogram, panel_height, dpi)
+        self._build_frame(histogram, width)
+        self._limits = {"before": intensity_range(self._before.image)}
+        self._limits["after"] = self._after_limits()
+        self._refresh_row("before")
+        self._show_parameters()
 
         for control in self.controls.values():
             control.observe(lambda change: self._on_parameters(), names="value")
@@ -179,7 +190,6 @@ class TransformExplorer(FigureImage):
                 self.status,
             ]
         )
-        self.render()
 
     @property
     def values(self) -> dict[str, Any]:
@@ -199,53 +209,56 @@ class TransformExplorer(FigureImage):
             self._busy = False
         self._on_parameters()
 
+    @property
+    def caption(self) -> str:
+        """The call that produced the after row, as written above the panels (``"after = f(before, a=1)"``)."""
+        return str(self._caption.get_text())
+
     def axes(self) -> dict[str, Any]:
-        """The figure's axes: ``{"before": (3 Axes), "after": (3 Axes), "histogram": Axes or None}``."""
+        """The matplotlib Axes over the panels: ``{"before": (3 Axes), "after": (3 Axes), "histogram": Axes or None}``."""
         return {
-            "before": tuple(p.ax for p in self._panels["before"]),
-            "after": tuple(p.ax for p in self._panels["after"]),
+            "before": tuple(self._panel_axes["before"]),
+            "after": tuple(self._panel_axes["after"]),
             "histogram": None if self._histogram is None else self._histogram.ax,
         }
 
     def slices(self, row: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The image data the ``"before"`` or ``"after"`` row shows now, one 2D slice per plane."""
-        if row not in _ROWS:
-            raise ValueError(f"row must be one of {_ROWS}; got {row!r}")
-        data = self._before if row == "before" else self._after_data
-        return three_slices(data.image, self._row_indices(row))
+        return three_slices(self._data(row).image, self._row_indices(row))
 
     def displayed(self, row: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The RGBA arrays the ``"before"`` or ``"after"`` image artists hold now."""
-        if row not in _ROWS:
-            raise ValueError(f"row must be one of {_ROWS}; got {row!r}")
-        return tuple(np.asarray(p.image.get_array()) for p in self._panels[row])  # type: ignore[return-value]
+        """The colours of a row's three panels at voxel resolution, each ``(n_v, n_h, 4)`` uint8 RGBA.
+
+        The windowed slices with their labels blended in, before they are
+        scaled to the screen (see :func:`~tutorial_utils.display.overlay.composite`).
+        """
+        data, indices = self._data(row), self._row_indices(row)
+        low, high = self._limits[row]
+        return tuple(  # type: ignore[return-value]
+            composite(
+                plane_slice(data.image, axis, index), self._label_slice(data, axis, index), low, high, self._table
+            )
+            for axis, index in enumerate(indices)
+        )
 
     def after_indices(self) -> tuple[int, int, int]:
         """Voxel of the after grid shown for the current plane sliders (same world point, clipped)."""
-        before = tuple(int(self.planes[name].value) for name in PLANES)
-        after = self._after_data
-        if self._before.affine is None or after.affine is None:
-            if after.image.shape == self._before.image.shape:
-                return before  # type: ignore[return-value]
-            return tuple(  # relative position when no affine relates the grids
-                int(round(b * (na - 1) / max(nb - 1, 1)))
-                for b, nb, na in zip(before, self._before.image.shape, after.image.shape)
-            )  # type: ignore[return-value]
-        world = self._before.affine @ np.array([*before, 1.0])
-        voxel = np.linalg.solve(after.affine, world)[:3]
-        return tuple(int(np.clip(round(float(v)), 0, n - 1)) for v, n in zip(voxel, after.image.shape))  # type: ignore[return-value]
+        return after_indices(self._row_indices("before"), self._before, self._after_data)
 
     # -- running the transform ----------------------------------------------------------------
 
-    def _run(self) -> tuple[DisplayData | None, str]:
-        """Run the transform on the current values: (display data or None, status HTML)."""
+    def _call_kwargs(self) -> dict[str, Any]:
         kwargs = self.values
         if self._has_seed:
             kwargs["rng"] = kwargs.pop("seed")
+        return kwargs
+
+    def _run(self) -> tuple[DisplayData | None, str]:
+        """Run the transform on the current values: (display data or None, status HTML)."""
         start = time.perf_counter()
         try:
-            result = self._transform(self._input, **kwargs)
-            after = self._as_after(result)
+            result = self._transform(self._input, **self._call_kwargs())
+            after = as_after(result, self._before)
         except Exception as exc:  # noqa: BLE001 - any failure is shown in the widget, not raised
             self._error = f"{type(exc).__name__}: {exc}"
             return None, (
@@ -256,84 +269,97 @@ class TransformExplorer(FigureImage):
         seconds = time.perf_counter() - start
         return after, f"<span style='color:#555'>transform ran in {1000 * seconds:.0f} ms</span>"
 
-    def _as_after(self, result: Any) -> DisplayData:
-        if isinstance(result, Volume):
-            return as_display_data(result)
-        array = np.asarray(result) if not isinstance(result, np.ndarray) else result
-        if array.ndim != 3:
-            raise ValueError(f"transform must return a Volume or a 3D array; got {describe(result)}")
-        if array.shape == self._before.image.shape:
-            return as_display_data(array, self._before.label, self._before.affine, "transform output")
-        return as_display_data(array, name="transform output")
+    # -- the frame ----------------------------------------------------------------------------
 
-    # -- figure -------------------------------------------------------------------------------
+    def _data(self, row: str) -> DisplayData:
+        if row not in _ROWS:
+            raise ValueError(f"row must be one of {_ROWS}; got {row!r}")
+        return self._before if row == "before" else self._after_data
 
     def _row_indices(self, row: str) -> tuple[int, int, int]:
         if row == "before":
             return tuple(int(self.planes[name].value) for name in PLANES)  # type: ignore[return-value]
         return self.after_indices()
 
-    def _composite(self, row: str, axis: int, index: int) -> np.ndarray:
-        data = self._before if row == "before" else self._after_data
-        label = None if data.label is None else plane_slice(data.label, axis, index)
-        low, high = self._limits[row]
-        return composite(plane_slice(data.image, axis, index), label, low, high, self._table)
+    @staticmethod
+    def _label_slice(data: DisplayData, axis: int, index: int) -> np.ndarray | None:
+        return None if data.label is None else plane_slice(data.label, axis, index)
 
-    def _build_figure(self, histogram: bool, panel_height: float, dpi: int) -> None:
+    def _build_frame(self, histogram: bool, width: int) -> None:
         before = self._before
-        width, _ = row_figsize(before.image.shape, before.spacing, panel_height)
-        height = 2 * (panel_height + 0.5) + (1.6 if histogram else 0.0)
-        figure = widget_figure((width, height), dpi)
-        widths, _ = layout_widths(before.image.shape, before.spacing)
-        ratios = [panel_height + 0.5] * 2 + ([1.4] if histogram else [])
-        grid = figure.add_gridspec(len(ratios), 3, width_ratios=widths, height_ratios=ratios)
-        self._limits = {"before": intensity_range(before.image)}
-        self._limits["after"] = self._after_limits()
-        self._panels: dict[str, list[Panel]] = {}
-        for number, row in enumerate(_ROWS):
-            data = before if row == "before" else self._after_data
-            indices = self._row_indices(row)
-            self._panels[row] = [
-                draw_rgba_panel(
-                    figure.add_subplot(grid[number, axis]),
-                    self._composite(row, axis, indices[axis]),
-                    data.image.shape,
-                    data.spacing,
-                    data.affine,
-                    axis,
-                )
-                for axis in range(3)
-            ]
-            self._panels[row][0].ax.annotate(
-                row,
-                xy=(0, 0.5),
-                xytext=(-22, 0),
-                xycoords="axes fraction",
-                textcoords="offset points",
-                rotation=90,
-                ha="center",
-                va="center",
-                fontsize=10,
-                fontweight="bold",
-            )
+        self._chars = max(20, int((width - 2 * PAD) / _CHAR))
+        self._caption_lines = len(caption(self._transform, self._call_kwargs(), self._chars))
+        top = PAD + self._caption_lines * _LINE + 4
+        boxes = row_boxes(panel_sizes_mm(before.image.shape, before.spacing), width, top + HEADER)
+        side = boxes[0].h
+        self._boxes = {"before": boxes, "after": [b._replace(y=b.y + side + HEADER + GAP // 2) for b in boxes]}
+        bottom = self._boxes["after"][0].y + side + PAD
+        self._init_frame(width, bottom + (_HISTOGRAM if histogram else 0))
+        self._caption = self._text(PAD, PAD, "", ha="left", va="top", family="monospace", fontsize=9, linespacing=1.2)
+        self._panels: dict[str, list[PanelPixels]] = {}
+        self._panel_axes: dict[str, list[Any]] = {}
+        for row in _ROWS:
+            header = self._boxes[row][0].y - HEADER / 2
+            self._text(PAD, header, row, ha="left", va="center", fontsize=10, fontweight="bold")
+            for box, name in zip(self._boxes[row], PLANES):
+                self._text(box.x + box.w / 2, header, name, ha="center", va="center", fontsize=10)
+            self._panel_axes[row] = [self._axes(box) for box in self._boxes[row]]
+            for ax in self._panel_axes[row]:
+                ax.set_axis_off()
+            self._place_row(row)
         self._histogram = None
         if histogram:
+            rect = Rect(PAD + 60, bottom + 6, width - PAD - 72, _HISTOGRAM - 44)
             colors = dict(zip(_ROWS, ("0.35", "tab:orange")))
-            self._histogram = BeforeAfterHistogram(figure.add_subplot(grid[2, :]), colors)
-            self._update_histogram()
-        self._init_canvas(figure)
-        self._canvas.draw()
-        figure.set_layout_engine("none")  # freeze the layout: no re-layout per update
-        self._after_geometry = _geometry(self._after_data)
-        self._call_annotate()
+            self._histogram = BeforeAfterHistogram(self._axes(rect), colors)
+        self._after_geometry = geometry(self._after_data)
+
+    def _place_row(self, row: str) -> None:
+        """Fit the row's panels (and the Axes over them) to its data's grid."""
+        data = self._data(row)
+        sizes = panel_sizes_mm(data.image.shape, data.spacing)
+        height, width = self._frame.shape[:2]
+        self._panels[row] = []
+        for axis, (box, ax) in enumerate(zip(self._boxes[row], self._panel_axes[row])):
+            rect = fit_rect(box, sizes[axis])
+            self._panels[row].append(PanelPixels(axis, rect, data.image.shape, letter_stamps(data.affine, axis)))
+            ax.set_position((rect.x / width, 1 - (rect.y + rect.h) / height, rect.w / width, rect.h / height))
+            left, right, bottom, top = panel_extent(data.image.shape, axis)
+            ax.set_xlim(left, right)
+            ax.set_ylim(bottom, top)
 
     def _after_limits(self) -> tuple[float, float]:
         if self._shared_range:
             return self._limits["before"]
         return intensity_range(self._after_data.image)
 
-    def _dynamic_artists(self) -> list[Any]:
-        return [p.image for row in _ROWS for p in self._panels[row]] + self._annotations
+    def _refresh_row(self, row: str) -> None:
+        data, indices = self._data(row), self._row_indices(row)
+        low, high = self._limits[row]
+        for panel in self._panels[row]:
+            index = indices[panel.axis]
+            native = lut_index(
+                plane_slice(data.image, panel.axis, index), self._label_slice(data, panel.axis, index), low, high
+            )
+            panel.update(native, self._lut)
+
+    def _paint(self, frame: np.ndarray) -> None:
+        for row in _ROWS:
+            for panel in self._panels[row]:
+                panel.paint(frame)
+
+    def _show_parameters(self) -> None:
+        """Redraw what depends on the parameters: after row, caption, histogram, annotations."""
+        lines = caption(self._transform, self._call_kwargs(), self._chars)
+        if len(lines) > self._caption_lines:
+            lines = [*lines[: self._caption_lines - 1], lines[self._caption_lines - 1][: self._chars - 1] + "\u2026"]
+        self._caption.set_text("\n".join(lines))
+        self._refresh_row("after")
+        if self._histogram is not None:
+            self._histogram.update({"before": self._before.image, "after": self._after_data.image})
+        self._call_annotate()
+        self._draw_background(self._annotations)
+        self.render()
 
     def _on_parameters(self) -> None:
         if self._busy:
@@ -343,37 +369,16 @@ class TransformExplorer(FigureImage):
         if after is None:
             return
         self._after_data = after
-        if _geometry(after) != self._after_geometry:
-            self._regrid_after()
-            self._after_geometry = _geometry(after)
+        if geometry(after) != self._after_geometry:
+            self._place_row("after")
+            self._after_geometry = geometry(after)
         self._limits["after"] = self._after_limits()
-        self._refresh_slices("after")
-        if self._histogram is not None:
-            self._update_histogram()
-        self._call_annotate()
-        self.render(full=True)
+        self._show_parameters()
 
     def _on_planes(self) -> None:
-        self._refresh_slices("before")
-        self._refresh_slices("after")
+        self._refresh_row("before")
+        self._refresh_row("after")
         self.render()
-
-    def _regrid_after(self) -> None:
-        after = self._after_data
-        for panel in self._panels["after"]:
-            panel.image.set_extent(panel_extent(after.image.shape, panel.axis))
-            style_widget_axes(panel.ax, panel.axis, after.image.shape, after.spacing, after.affine)
-            for text in panel.letters.values():
-                text.remove()
-            panel.letters = draw_letters(panel.ax, after.affine, panel.axis, outside=True)
-
-    def _refresh_slices(self, row: str) -> None:
-        indices = self._row_indices(row)
-        for panel in self._panels[row]:
-            panel.image.set_data(self._composite(row, panel.axis, indices[panel.axis]))
-
-    def _update_histogram(self) -> None:
-        self._histogram.update({"before": self._before.image, "after": self._after_data.image})  # type: ignore[union-attr]
 
     def _call_annotate(self) -> None:
         for artist in self._annotations:
@@ -389,9 +394,3 @@ class TransformExplorer(FigureImage):
 
     def __repr__(self) -> str:
         return f"TransformExplorer(values={self.values})"
-
-
-def _geometry(data: DisplayData) -> tuple[Any, ...]:
-    """What decides the after row's extents, aspect and orientation letters."""
-    codes = None if data.affine is None else tuple(nib.aff2axcodes(data.affine))
-    return data.image.shape, data.spacing, codes

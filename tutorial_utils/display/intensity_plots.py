@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from .._checks import check_array_3d, check_finite, describe
 from ..intensity.ops import CT_WINDOWS, clip_range, percentile_bounds, window_limits
 from ..volume import Volume
+from ._panels import FIGURE_WIDTH
 
 Limits = Union[Mapping[str, float], Sequence[float], None]  # noqa: UP007 (a runtime alias)
 
@@ -292,12 +293,17 @@ def compare_histograms(
     xlabels: tuple[str, str] = ("intensity", "intensity"),
     bins: int = 128,
     mask: np.ndarray | None = None,
-    figsize: tuple[float, float] = (9, 3),
+    sharey: bool = True,
+    sharex: bool = False,
+    figsize: tuple[float, float] = (FIGURE_WIDTH, 3.2),
 ) -> Figure:
     """Before and after histograms side by side (log counts), limits drawn on each.
 
     Typical use: the HU histogram with the window's ends on the left, the
-    windowed [0, 1] histogram on the right. The figure is not registered with
+    windowed [0, 1] histogram on the right. Both count the same voxels, so by
+    default they share the count axis: a peak that is taller on the right
+    really holds more voxels (clipping piles the tail into the end bins).
+    The figure is not registered with
     pyplot (like :func:`~tutorial_utils.show_comparison`): a notebook shows it
     once, as the cell's value.
 
@@ -310,7 +316,14 @@ def compare_histograms(
     bins : int
     mask : (I, J, K) bool ndarray, optional
         Only these voxels, in both panels.
+    sharey : bool, default True
+        One count axis for both panels (its labels on the left one only).
+    sharex : bool, default False
+        One intensity axis for both panels: for a step that keeps the units
+        (clipping, noise), not for one that maps HU to [0, 1].
     figsize : (float, float)
+        Inches; the default is 950 px wide at ``figure.dpi = 100``, like
+        :func:`~tutorial_utils.show_slices`.
 
     Returns
     -------
@@ -320,11 +333,15 @@ def compare_histograms(
     --------
     >>> import numpy as np
     >>> a = np.arange(27.0).reshape(3, 3, 3)
-    >>> len(compare_histograms(a, a / 26.0, limits_before=[2.0]).axes)
-    2
+    >>> fig = compare_histograms(a, a / 26.0, limits_before=[2.0])
+    >>> len(fig.axes), fig.axes[1].get_ylim() == fig.axes[0].get_ylim()
+    (2, True)
     """
+    for name, value in (("sharey", sharey), ("sharex", sharex)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False; got {describe(value)}")
     fig = Figure(figsize=figsize, layout="constrained")
-    axes = fig.subplots(1, 2)
+    axes = fig.subplots(1, 2, sharey=bool(sharey), sharex=bool(sharex))
     plot_histogram(before, ax=axes[0], bins=bins, mask=mask, limits=limits_before, title=titles[0], xlabel=xlabels[0])
     plot_histogram(
         after,
@@ -336,6 +353,9 @@ def compare_histograms(
         xlabel=xlabels[1],
         color="tab:gray",
     )
+    if sharey:
+        axes[1].set_ylabel("")
+        axes[1].tick_params(labelleft=False)
     return fig
 
 

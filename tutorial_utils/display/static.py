@@ -19,7 +19,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from .._checks import describe
-from ._panels import add_legend, check_axes, draw_panel, layout_widths, root_figure, row_figsize
+from ._panels import add_legend, check_axes, draw_panel, layout_widths, root_figure, static_figsize, static_figure
 from .overlay import check_alpha, intensity_range
 from .slicing import as_display_data, check_indices
 
@@ -42,6 +42,7 @@ def show_slices(
     figsize: tuple[float, float] | None = None,
     crosshairs: bool = False,
     legend: Mapping[int, str] | None = None,
+    colorbar: str | None = None,
 ) -> Figure:
     """Show the sagittal, coronal and axial slices through one voxel.
 
@@ -83,6 +84,10 @@ def show_slices(
     legend : mapping of int to str, optional
         Label names (e.g. :data:`tutorial_utils.MNI_LABELS`) shown as a colour
         legend next to the axial panel.
+    colorbar : str, optional
+        Add a colour bar of the image's intensities with this label (e.g.
+        ``"HU"``, ``"Jacobian determinant"``), so a reader can tell what a
+        grey level means; None (default) for none.
 
     Returns
     -------
@@ -103,11 +108,13 @@ def show_slices(
         raise ValueError(f"overlay must be one of {_OVERLAYS}; got {overlay!r}")
     check_alpha(alpha)
     vmin, vmax = _limits(disp.image, vmin, vmax)
+    if colorbar is not None and not isinstance(colorbar, str):
+        raise TypeError(f"colorbar must be the colour bar's label (a str) or None; got {describe(colorbar)}")
     if axes is None:
         if figsize is None:
-            width, height = row_figsize(disp.image.shape, disp.spacing)
-            figsize = (width + (2.0 if legend is not None and disp.label is not None else 0.0), height)
-        fig = Figure(figsize=figsize, layout="constrained")
+            has_legend = legend is not None and disp.label is not None
+            figsize = static_figsize(disp.image.shape, disp.spacing, legend=has_legend, colorbar=colorbar is not None)
+        fig = static_figure(figsize)
         widths, _ = layout_widths(disp.image.shape, disp.spacing)
         axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": widths})
     axes = check_axes(axes)
@@ -129,6 +136,8 @@ def show_slices(
         )
     if legend is not None and disp.label is not None:
         add_legend(axes[2], legend)
+    if colorbar is not None:
+        axes[0].figure.colorbar(axes[2].images[0], ax=axes, shrink=0.8, pad=0.02, label=colorbar)
     if title is not None:
         axes[0].figure.suptitle(str(title), fontsize=10)
     return root_figure(axes[0])
@@ -184,9 +193,13 @@ def show_comparison(items: Mapping[str, Any], indices: Any = None, **kwargs: Any
         str(key): as_display_data(value, kwargs.get("label"), kwargs.get("affine"), f"items[{key!r}]")
         for key, value in items.items()
     }
-    sizes = [row_figsize(d.image.shape, d.spacing) for d in rows.values()]
-    figsize = kwargs.pop("figsize", None) or (max(w for w, _ in sizes), sum(h for _, h in sizes))
-    fig = Figure(figsize=figsize, layout="constrained")
+    legend, colorbar = kwargs.get("legend") is not None, kwargs.get("colorbar") is not None
+    sizes = [
+        static_figsize(d.image.shape, d.spacing, legend=legend and d.label is not None, colorbar=colorbar)
+        for d in rows.values()
+    ]
+    figsize = kwargs.pop("figsize", None) or (sizes[0][0], sum(h + 0.25 for _, h in sizes))
+    fig = static_figure(figsize)
     subfigs = fig.subfigures(len(rows), 1, squeeze=False)[:, 0]
     for subfig, (key, value) in zip(subfigs, items.items()):
         disp = rows[str(key)]

@@ -2,11 +2,14 @@
 
 One slider per plane moves through the volume; crosshairs show where the
 other two planes cut each panel; a window (min/max) slider, a label-overlay
-checkbox and an opacity slider complete it. The matplotlib figure is built
-once; on every change the three slices are windowed and blended with their
-labels in numpy (:func:`~tutorial_utils.display.overlay.composite`), pushed
-into the existing image artists with ``set_data`` and the figure is sent to
-the page as a PNG (see :mod:`tutorial_utils.display._canvas`).
+checkbox and an opacity slider complete it. Each panel is drawn straight
+from the volume (:mod:`~tutorial_utils.display._render`): the slice is
+windowed to grey levels and combined with its labels into one index per
+voxel (kept per panel, so moving one plane redraws one panel), scaled to
+the screen by nearest neighbour and coloured by one table lookup; the
+crosshairs and orientation letters are blended in, and the frame goes to
+the page as one PNG (:mod:`~tutorial_utils.display._canvas`). Matplotlib
+only writes the plane names, once.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from ._canvas import FigureImage
+from ._canvas import FrameImage, letter_stamps
 from ._controls import SLIDER_LAYOUT, plane_sliders
-from ._panels import Panel, colormap_table, draw_rgba_panel, layout_widths, row_figsize, widget_figure
+from ._layout import HEADER, PAD, check_width, fit_rect, row_boxes
+from ._panels import colormap_table
+from ._render import PanelPixels, flat_table, lut_index
 from .overlay import composite, intensity_range, overlay_table
-from .slicing import PLANES, as_display_data, check_indices, crosshair_position, plane_slice, three_slices
+from .slicing import PLANES, as_display_data, check_indices, panel_sizes_mm, plane_slice, three_slices
 
 
 def _readout_format(span: float) -> str:
@@ -29,7 +34,7 @@ def _readout_format(span: float) -> str:
     return f".{min(decimals, 6)}f"
 
 
-class SliceViewer(FigureImage):
+class SliceViewer(FrameImage):
     """Scroll through a volume in three planes at once.
 
     Not a widget itself: ``viewer.widget`` is the ipywidgets ``VBox``. A
@@ -53,10 +58,12 @@ class SliceViewer(FigureImage):
         Colormap of the image.
     alpha : float
         Starting opacity of the label overlay.
-    panel_height : float
-        Height of the panels in inches (at ``dpi``).
-    dpi : int
-        Resolution of the rendered PNG; 72 keeps updates fast.
+    frame_width : int
+        Width of the picture in pixels (at least 240). The panels fill it,
+        each fitted by its long side and keeping its physical aspect; the
+        default 960 fills a JupyterLab output area and gives every panel of
+        a head scan over 300 pixels. The page shows it narrower when the
+        output area is.
 
     Attributes
     ----------
@@ -69,10 +76,10 @@ class SliceViewer(FigureImage):
     opacity : ipywidgets.FloatSlider
         Opacity of the label overlay.
     image : ipywidgets.Image
-        The rendered figure (PNG).
-    panels : tuple of Panel
-        The matplotlib artists of each plane; ``panels[2].image`` is the
-        axial AxesImage holding the blended RGBA slice.
+        The rendered picture (PNG).
+    panels : tuple of PanelPixels
+        Where each plane sits in the picture (``panels[2].rect`` is the axial
+        panel's pixel rectangle in :meth:`frame`) and its last pixels.
 
     Examples
     --------
@@ -94,13 +101,14 @@ class SliceViewer(FigureImage):
         vmax: float | None = None,
         cmap: Any = "gray",
         alpha: float = 0.4,
-        panel_height: float = 2.6,
-        dpi: int = 72,
+        frame_width: int = 960,
     ) -> None:
         disp = as_display_data(data, label, affine)
         self._image, self._label = disp.image, disp.label
         self._cmap_table = colormap_table(cmap)
         self._table = overlay_table(self._cmap_table, alpha)
+        self._lut = flat_table(self._table)
+        width = check_width(frame_width, "frame_width")
         start = check_indices(indices, disp.image.shape)
         low, high = intensity_range(disp.image)
         vmin = low if vmin is None else float(vmin)
@@ -140,24 +148,16 @@ class SliceViewer(FigureImage):
             layout=widgets.Layout(**SLIDER_LAYOUT),
         )
 
-        figure = widget_figure(row_figsize(disp.image.shape, disp.spacing, panel_height), dpi)
-        widths, _ = layout_widths(disp.image.shape, disp.spacing)
-        axes = figure.subplots(1, 3, gridspec_kw={"width_ratios": widths})
-        self.panels: tuple[Panel, ...] = tuple(
-            draw_rgba_panel(
-                ax,
-                self._composite(axis, start[axis]),
-                disp.image.shape,
-                disp.spacing,
-                disp.affine,
-                axis,
-                crosshair_at=start,
-            )
-            for axis, ax in enumerate(axes)
+        sizes = panel_sizes_mm(disp.image.shape, disp.spacing)
+        boxes = row_boxes(sizes, width, PAD + HEADER)
+        self._init_frame(width, boxes[0].y + boxes[0].h + PAD)
+        for box, name in zip(boxes, PLANES):
+            self._text(box.x + box.w / 2, PAD + HEADER / 2, name, ha="center", va="center", fontsize=10)
+        self._draw_background()
+        self.panels: tuple[PanelPixels, ...] = tuple(
+            PanelPixels(axis, fit_rect(box, sizes[axis]), disp.image.shape, letter_stamps(disp.affine, axis))
+            for axis, box in enumerate(boxes)
         )
-        self._init_canvas(figure)
-        self._canvas.draw()
-        figure.set_layout_engine("none")  # freeze the layout: no re-layout per update
 
         for axis, name in enumerate(PLANES):
             self.sliders[name].observe(lambda change, axis=axis: self._on_index(axis), names="value")
@@ -172,7 +172,7 @@ class SliceViewer(FigureImage):
                 widgets.HBox([self.window, self.show_labels, self.opacity]),
             ]
         )
-        self.render()
+        self._refresh_all()
 
     @property
     def indices(self) -> tuple[int, int, int]:
@@ -184,41 +184,49 @@ class SliceViewer(FigureImage):
         return three_slices(self._image, self.indices)
 
     def displayed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The RGBA arrays the three image artists hold now, each ``(H, W, 4)`` uint8."""
-        return tuple(np.asarray(panel.image.get_array()) for panel in self.panels)  # type: ignore[return-value]
+        """The colours of the three panels at voxel resolution, each ``(n_v, n_h, 4)`` uint8 RGBA.
+
+        What the panels show before they are scaled to the screen and the
+        crosshairs and letters are drawn: the windowed slices with their
+        labels blended in (:func:`~tutorial_utils.display.overlay.composite`).
+        """
+        return tuple(self._composite(axis, index) for axis, index in enumerate(self.indices))  # type: ignore[return-value]
+
+    def _window(self) -> tuple[float, float]:
+        low, high = self.window.value
+        return low, high if high > low else low + 1e-6
+
+    def _label_slice(self, axis: int, index: int) -> np.ndarray | None:
+        if self._label is None or not self.show_labels.value:
+            return None
+        return plane_slice(self._label, axis, index)
 
     def _composite(self, axis: int, index: int) -> np.ndarray:
-        low, high = self.window.value
-        high = high if high > low else low + 1e-6
-        label = None
-        if self._label is not None and self.show_labels.value:
-            label = plane_slice(self._label, axis, index)
-        return composite(plane_slice(self._image, axis, index), label, low, high, self._table)
+        low, high = self._window()
+        return composite(plane_slice(self._image, axis, index), self._label_slice(axis, index), low, high, self._table)
 
-    def _dynamic_artists(self) -> list[Any]:
-        artists: list[Any] = []
+    def _update_panel(self, axis: int, index: int) -> None:
+        low, high = self._window()
+        native = lut_index(plane_slice(self._image, axis, index), self._label_slice(axis, index), low, high)
+        self.panels[axis].update(native, self._lut)
+
+    def _paint(self, frame: np.ndarray) -> None:
+        indices = self.indices
         for panel in self.panels:
-            artists += [panel.image, *(panel.crosshair or ())]
-        return artists
+            panel.paint(frame, crosshair_at=indices)
 
     def _on_index(self, axis: int) -> None:
-        indices = self.indices
-        self.panels[axis].image.set_data(self._composite(axis, indices[axis]))
-        for panel in self.panels:
-            if panel.crosshair is not None:
-                x, y = crosshair_position(indices, panel.axis)
-                panel.crosshair[0].set_xdata([x, x])
-                panel.crosshair[1].set_ydata([y, y])
+        self._update_panel(axis, self.indices[axis])
         self.render()
 
     def _on_opacity(self) -> None:
         self._table = overlay_table(self._cmap_table, float(self.opacity.value))
+        self._lut = flat_table(self._table)
         self._refresh_all()
 
     def _refresh_all(self) -> None:
-        indices = self.indices
-        for panel in self.panels:
-            panel.image.set_data(self._composite(panel.axis, indices[panel.axis]))
+        for axis, index in enumerate(self.indices):
+            self._update_panel(axis, index)
         self.render()
 
     def __repr__(self) -> str:

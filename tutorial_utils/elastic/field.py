@@ -34,8 +34,8 @@ from .._checks import RngLike, as_rng, as_triple, describe
 # --------------------------------------------------------------------------- checks
 
 
-def check_shape(shape: Any, name: str = "shape") -> tuple[int, int, int]:
-    """Return ``shape`` as three ints >= 2 (a field needs two voxels per axis)."""
+def check_shape(shape: Any, name: str = "shape", minimum: int = 1) -> tuple[int, int, int]:
+    """Return ``shape`` as three ints >= ``minimum`` (1: a single slice is a valid volume)."""
     if isinstance(shape, (str, bytes)) or not isinstance(shape, (Sequence, np.ndarray)):
         raise TypeError(f"{name} must be a sequence of 3 ints (I, J, K); got {describe(shape)}")
     values = tuple(shape)
@@ -43,8 +43,8 @@ def check_shape(shape: Any, name: str = "shape") -> tuple[int, int, int]:
         raise ValueError(f"{name} must have 3 entries (I, J, K); got {len(values)}: {describe(shape)}")
     if not all(isinstance(v, (numbers.Integral, np.integer)) and not isinstance(v, bool) for v in values):
         raise TypeError(f"{name} must hold ints; got {describe(shape)}")
-    if min(values) < 2:
-        raise ValueError(f"{name} must be at least 2 voxels along every axis; got {describe(shape)}")
+    if min(values) < minimum:
+        raise ValueError(f"{name} must be at least {minimum} voxels along every axis; got {describe(shape)}")
     return tuple(int(v) for v in values)  # type: ignore[return-value]
 
 
@@ -77,8 +77,8 @@ def check_field(field: Any, name: str = "field") -> np.ndarray:
         raise ValueError(f"{name} must have shape (3, I, J, K); got {field.shape}")
     if not np.issubdtype(field.dtype, np.floating):
         raise TypeError(f"{name} must hold floats (displacements in voxels); got {describe(field)}")
-    if min(field.shape[1:]) < 2:
-        raise ValueError(f"{name} must be at least 2 voxels along every axis; got {field.shape}")
+    if min(field.shape[1:]) < 1:
+        raise ValueError(f"{name} must be at least 1 voxel along every axis; got {field.shape}")
     if not all(np.isfinite(component).all() for component in field):
         raise ValueError(f"{name} holds NaN or infinite values")
     return field
@@ -103,9 +103,16 @@ def _bspline_matrix(size: int, num_control_points: int) -> np.ndarray:
     the faces of the volume. Every weight of a row is >= 0 except the folded
     ghosts, and the absolute weights sum to at most 1, so the field is a
     convex combination of +/- the control vectors: it never exceeds them.
+
+    An axis of one voxel (a single slice) has no border to lock: its voxel
+    sits in the middle of the knots, so the field there is the central plane
+    of a 3D field (see :class:`BSplineField`).
     """
     n = num_control_points
-    t = np.arange(size, dtype=np.float64) * (n - 1) / (size - 1)
+    if size == 1:
+        t = np.array([(n - 1) / 2.0])
+    else:
+        t = np.arange(size, dtype=np.float64) * (n - 1) / (size - 1)
     cell = np.minimum(np.floor(t).astype(np.intp), n - 2)
     s = t - cell
     weights = np.stack([(1 - s) ** 3, 3 * s**3 - 6 * s**2 + 4, -3 * s**3 + 3 * s**2 + 3 * s + 1, s**3], axis=1) / 6.0
@@ -167,6 +174,11 @@ class BSplineField:
     Evaluating it a few rows at a time (:meth:`rows`) lets a warp use the
     field without ever holding the whole ``(3, I, J, K)`` array in memory.
 
+    Along an axis of one voxel (a single slice stored as a 3D volume) the
+    field is two-dimensional: its component along that axis is zero, so
+    nothing moves out of the slice, and the in-plane components are those of
+    the central plane of the control grid.
+
     Parameters
     ----------
     shape : tuple of 3 ints
@@ -182,6 +194,10 @@ class BSplineField:
 
     def __init__(self, shape: tuple[int, int, int], control: np.ndarray) -> None:
         self.shape = shape
+        flat = [axis for axis, size in enumerate(shape) if size == 1]
+        if flat:
+            control = control.copy()
+            control[flat] = 0.0
         self.control = control
         n = control.shape[1]
         w0, w1, w2 = (_bspline_matrix(size, n) for size in shape)
@@ -238,7 +254,9 @@ def random_displacement_field(
     Parameters
     ----------
     shape : tuple of 3 ints
-        Shape ``(I, J, K)`` of the volume to deform (each >= 2).
+        Shape ``(I, J, K)`` of the volume to deform (each >= 1). Along an
+        axis of one voxel (a single slice) the field is 2D: no displacement
+        along that axis.
     num_control_points : int, default 7
         Control points per axis, border included (>= 4). More points give a
         wigglier field for the same displacement, and fold sooner.
@@ -262,7 +280,7 @@ def random_displacement_field(
     ------
     ValueError
         ``num_control_points`` < 4, a negative ``max_displacement``, a shape
-        with fewer than 2 voxels along an axis.
+        with no voxel along an axis.
 
     Examples
     --------
@@ -328,7 +346,7 @@ def gaussian_displacement_field(
     Parameters
     ----------
     shape : tuple of 3 ints
-        Shape ``(I, J, K)`` (each >= 2).
+        Shape ``(I, J, K)`` (each >= 2: this recipe has no 2D case).
     alpha : float
         Scale of the displacement (>= 0), in voxels times the noise.
     sigma : float
@@ -348,7 +366,7 @@ def gaussian_displacement_field(
     >>> field.shape, bool(abs(field).max() < 0.01)
     ((3, 40, 40, 40), True)
     """
-    shape = check_shape(shape)
+    shape = check_shape(shape, minimum=2)
     alpha = check_nonnegative(alpha, "alpha")
     sigma = check_nonnegative(sigma, "sigma")
     rng = as_rng(rng)

@@ -17,7 +17,11 @@ Speed: the field is evaluated and used a few rows at a time, on every core,
 and never held whole; only the box that holds non-background voxels (grown
 by the largest displacement) is interpolated, since outside it the output is
 background anyway. On the 1 mm MNI brain this takes a fraction of a second
-where the usual blog code takes about 11 s.
+where the usual blog code takes about 11 s. Memory: each thread keeps
+buffers for a small chunk of rows, and no more threads run than keep them
+all within twice the volume (:func:`~tutorial_utils.elastic.stats.scratch_threads`),
+so a call peaks at about 2 to 3.3 times the image, outputs included, at any
+thread count (``benchmarks/bench_elastic_memory.py``).
 """
 
 from __future__ import annotations
@@ -40,7 +44,6 @@ from .._checks import (
     describe,
 )
 from .._resampling import _prefiltered
-from .._threads import run_chunks
 from .field import (
     BSplineField,
     bspline_field,
@@ -49,7 +52,7 @@ from .field import (
     check_num_control_points,
     spacing_or_ones,
 )
-from .stats import PartialStats, Scratch, chunk_bounds, chunk_stats, merge_all, warn_if_folding
+from .stats import PartialStats, Scratch, chunk_stats, merge_all, run_in_chunks, warn_if_folding
 
 #: Field rows of one chunk: ``rows(start, stop, scratch) -> (3, stop - start, J, K)``.
 FieldRows = Callable[[int, int, Scratch], np.ndarray]
@@ -206,8 +209,7 @@ def _warp(
                 )
         return chunk_stats(block, start - low, stop - low, spacing, scratch) if measure else None
 
-    bounds = chunk_bounds(shape[0], shape[1] * shape[2])
-    parts = run_chunks(bounds, work, targets[0].out.size, make_state=Scratch)
+    parts = run_in_chunks(shape[0], shape[1] * shape[2], work)
     return merge_all(parts) if measure else None  # type: ignore[arg-type]
 
 

@@ -8,7 +8,8 @@ mapping folds space over itself (anatomy torn or mirrored: never realistic).
 
 The work runs over chunks of rows on every core
 (:func:`tutorial_utils._threads.run_chunks`), with per-thread
-:class:`Scratch` buffers; :func:`chunk_stats` is shared with the warp in
+:class:`Scratch` buffers, on no more threads than keep those buffers within
+twice the volume's size (:func:`scratch_threads`); :func:`chunk_stats` is shared with the warp in
 :mod:`tutorial_utils.elastic.ops`, which measures a field while it uses it.
 """
 
@@ -18,16 +19,29 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
-from .._threads import run_chunks
+from .._threads import num_threads, run_chunks
 from .field import check_field, spacing_or_ones
 
-#: Voxels per chunk of rows: the chunk's buffers stay in the CPU cache.
+T = TypeVar("T")
+
+#: Voxels per chunk of rows, at most: the chunk's buffers stay in the CPU cache.
 _CHUNK_VOXELS = 1 << 18
+#: Chunks per volume, at least (where rows allow): small chunks keep the scratch small.
+_MIN_CHUNKS = 64
+#: float32 scratch arrays one thread holds per voxel of its chunk, at most (the field rows,
+#: sampling coordinates, the nearest-neighbour lookup, the Jacobian's nine derivatives, ...),
+#: plus the field's neighbouring row on each side (3 components each).
+_SCRATCH_ARRAYS = 28
+_SCRATCH_NEIGHBOUR_ROWS = 6
+#: The scratch of all threads together stays under this many times the volume's float32 size,
+#: whatever the thread count: the number of threads is capped for it (issue 14).
+_SCRATCH_VOLUMES = 2.0
 #: Files of this package: a warning points at the first caller outside them.
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -56,9 +70,34 @@ class Scratch:
 
 
 def chunk_bounds(n_rows: int, row_voxels: int) -> list[tuple[int, int]]:
-    """Split ``n_rows`` rows of ``row_voxels`` voxels each into cache-sized chunks."""
-    step = max(1, _CHUNK_VOXELS // max(row_voxels, 1))
+    """Split ``n_rows`` rows of ``row_voxels`` voxels each into small, cache-sized chunks.
+
+    The split depends on the volume only, never on the thread count, so the
+    statistics (sums over chunks, in chunk order) are the same with any
+    number of threads.
+    """
+    voxels = min(_CHUNK_VOXELS, n_rows * row_voxels // _MIN_CHUNKS)
+    step = max(1, voxels // max(row_voxels, 1))
     return [(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
+
+
+def scratch_threads(bounds: Sequence[tuple[int, int]], n_rows: int) -> int:
+    """Threads whose scratch fits in :data:`_SCRATCH_VOLUMES` times the volume: at least 1, at most :func:`num_threads`.
+
+    Each thread keeps buffers for one chunk (plus a row on each side), so
+    the memory grows with the thread count; past this count, more threads
+    would only add memory (the cap is about 4 at 64 chunks per volume).
+    """
+    chunk_rows = max(stop - start for start, stop in bounds)
+    fits = int(_SCRATCH_VOLUMES * n_rows // (_SCRATCH_ARRAYS * chunk_rows + _SCRATCH_NEIGHBOUR_ROWS))
+    return max(1, min(num_threads(), fits))
+
+
+def run_in_chunks(n_rows: int, row_voxels: int, work: Callable[[int, int, Scratch], T]) -> list[T]:
+    """``work(start, stop, scratch)`` over the chunks of :func:`chunk_bounds`, on :func:`scratch_threads` threads."""
+    bounds = chunk_bounds(n_rows, row_voxels)
+    threads = scratch_threads(bounds, n_rows)
+    return run_chunks(bounds, work, n_rows * row_voxels, make_state=Scratch, threads=threads)
 
 
 @dataclass(frozen=True)
@@ -127,7 +166,11 @@ def _twice_gradient(u: np.ndarray, axis: int, first: int, stop: int, out: np.nda
     Central differences inside, one-sided ones on the edges, as ``np.gradient``.
     Along axis 0, ``u`` may hold one extra row on each side of ``first:stop``
     (from the neighbouring chunks): the differences there are central too.
+    Along an axis of one voxel (a single slice) nothing varies: zero.
     """
+    if u.shape[axis] == 1:
+        out[...] = 0
+        return
     if axis == 0:
         low, high = max(first, 1), min(stop, u.shape[0] - 1)
         np.subtract(u[low + 1 : high + 1], u[low - 1 : high - 1], out=out[low - first : high - first])
@@ -268,7 +311,7 @@ def jacobian_determinant(field: np.ndarray) -> np.ndarray:
         block = field[:, low:high].astype(np.float32, copy=False)
         np.multiply(_jacobian_determinant_times_8(block, start - low, stop - low, scratch), 0.125, out=out[start:stop])
 
-    run_chunks(chunk_bounds(n_rows, field.shape[2] * field.shape[3]), work, out.size, make_state=Scratch)
+    run_in_chunks(n_rows, field.shape[2] * field.shape[3], work)
     return out
 
 
@@ -317,8 +360,7 @@ def displacement_stats(field: np.ndarray, spacing: Sequence[float] | float | Non
         block = field[:, low:high].astype(np.float32, copy=False)
         return chunk_stats(block, start - low, stop - low, spacing_mm, scratch)
 
-    bounds = chunk_bounds(n_rows, field.shape[2] * field.shape[3])
-    parts = run_chunks(bounds, work, field[0].size, make_state=Scratch)
+    parts = run_in_chunks(n_rows, field.shape[2] * field.shape[3], work)
     stats = merge_all(parts).as_dict(with_mm=spacing_mm is not None)
     warn_if_folding(stats)
     return stats

@@ -4,7 +4,8 @@
   ``apply_affine``, ``rotate``, ``flip``, ``shift``) and :mod:`.resize_ops`
   (``resize``, ``rescale``, ``zoom``, ``antialias_sigma``).
 * Volume layer (``Volume`` in, ``Volume`` out, one record per call):
-  :mod:`.affine_transforms` (flip, rotate, shift, affine and their random
+  :mod:`.flip_transforms` (flips, swapping lateralised labels),
+  :mod:`.affine_transforms` (rotate, shift, affine and their random
   versions) and :mod:`.resize_transforms` (``resample_to_spacing``,
   ``resize_volume``, ``zoom_volume``, ``random_zoom``).
 * Orientation: :mod:`.orientation_ops` (arrays: orientation codes,
@@ -14,14 +15,13 @@
 from .affine_ops import affine_matrix, apply_affine, flip, rotate, shift
 from .affine_transforms import (
     affine_volume,
-    flip_volume,
     random_affine,
-    random_flip,
     random_rotate,
     random_shift,
     rotate_volume,
     shift_volume,
 )
+from .flip_transforms import flip_volume, random_flip
 from .orientation_ops import check_axcodes, orientation_change, reorient_array, reoriented_affine
 from .orientation_transforms import reorient
 from .resize_ops import antialias_sigma, rescale, resize, zoom

@@ -1,16 +1,15 @@
-"""Rotation, flip, shift and affine augmentation of a :class:`~tutorial_utils.Volume`.
+"""Rotation, shift and affine augmentation of a :class:`~tutorial_utils.Volume` (flips: :mod:`.flip_transforms`).
 
 Two kinds of functions:
 
-* deterministic, Volume in and Volume out: :func:`flip_volume`,
-  :func:`rotate_volume`, :func:`shift_volume`, :func:`affine_volume`. The
+* deterministic, Volume in and Volume out: :func:`rotate_volume`,
+  :func:`shift_volume`, :func:`affine_volume`. The
   label map gets exactly the image's geometry with nearest-neighbour
   interpolation (never a new label value) and a fill of 0 (background). The
   affine is kept: these augmentations move the anatomy on a fixed grid.
   Each is a recorded step (:func:`~tutorial_utils.records.volume_transform`):
   every call adds one record to ``volume.history``.
-* random: :func:`random_flip`, :func:`random_rotate`, :func:`random_shift`,
-  :func:`random_affine`. Each draws its parameters from ``rng``, then calls
+* random: :func:`random_rotate`, :func:`random_shift`, :func:`random_affine`. Each draws its parameters from ``rng``, then calls
   one deterministic function, so ``volume.history`` shows what was drawn and
   :func:`~tutorial_utils.records.replay` repeats it.
 
@@ -26,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import RngLike, as_range, as_rng, as_triple, check_bool, check_probability, describe
+from .._checks import RngLike, as_range, as_rng, as_triple, check_bool, describe
 from ..records import random_transform, volume_transform
 from ..volume import Volume, check_volume
 from .affine_ops import (
@@ -34,46 +33,9 @@ from .affine_ops import (
     Cval,
     affine_matrix,
     apply_affine,
-    check_flip_axes,
     check_plane_axes,
-    flip,
     shift,
 )
-
-
-@volume_transform("flip")
-def flip_volume(volume: Volume, axes: int | Sequence[int]) -> Volume:
-    """Mirror image and label along the same ``axes``; the affine is kept.
-
-    Keeping the affine means the anatomy itself is mirrored in world space: a
-    left-right flip puts the left hemisphere where the right one was, which
-    is a plausible "other subject" for training (brains are roughly
-    symmetric). Changing the affine as well would describe the same anatomy
-    in another voxel order, not augment it. Avoid flips across asymmetric
-    anatomy (heart, liver) or when the task depends on the side.
-
-    Parameters
-    ----------
-    volume : Volume
-    axes : int or sequence of int
-        Axes to mirror; an empty sequence returns the volume unchanged. Which
-        axis is left-right depends on the orientation: see ``volume.axcodes``.
-
-    Returns
-    -------
-    Volume
-
-    Examples
-    --------
-    >>> vol = Volume(np.arange(8.0).reshape(2, 2, 2), np.eye(4))
-    >>> flip_volume(vol, axes=0).image[:, 0, 0]
-    array([4., 0.], dtype=float32)
-    """
-    axes = check_flip_axes(axes)
-    if not axes:
-        return volume
-    label = None if volume.label is None else flip(volume.label, axes)
-    return volume.replace(image=flip(volume.image, axes), label=label)
 
 
 @volume_transform("affine")
@@ -164,38 +126,6 @@ def shift_volume(volume: Volume, offset: float | Sequence[float], *, order: int 
     image = shift(volume.image, offset, order=order, cval=cval)
     label = None if volume.label is None else shift(volume.label, offset, order=0, cval=0)
     return volume.replace(image=image, label=label)
-
-
-@random_transform
-def random_flip(volume: Volume, *, p: float | Sequence[float] = (0.5, 0.0, 0.0), rng: RngLike = None) -> Volume:
-    """Mirror image and label along randomly chosen axes (always the same axes for both).
-
-    Parameters
-    ----------
-    volume : Volume
-    p : float or (3,) sequence of float
-        Chance of a flip along each axis, in [0, 1]. The default flips only
-        axis 0, which is left-right in the RAS/LAS samples of this course
-        (check ``volume.axcodes`` for yours); flipping head-foot or
-        front-back gives anatomy no scanner produces.
-    rng : numpy.random.Generator, int or None
-
-    Returns
-    -------
-    Volume
-        ``history`` ends with ``flip`` and the flipped ``axes``.
-
-    Examples
-    --------
-    >>> vol = Volume(np.zeros((2, 2, 2)), np.eye(4))
-    >>> random_flip(vol, p=1.0, rng=0).history[-1].params
-    {'axes': (0, 1, 2)}
-    """
-    check_volume(volume)
-    chances = [check_probability(chance, "p") for chance in as_triple(p, "p")]
-    draws = as_rng(rng).random(3)
-    axes = tuple(axis for axis in range(3) if draws[axis] < chances[axis])
-    return flip_volume(volume, axes=axes)
 
 
 @random_transform
@@ -375,9 +305,7 @@ def check_scale_range(scale_range: Any) -> tuple[float, float]:
 
 __all__ = [
     "affine_volume",
-    "flip_volume",
     "random_affine",
-    "random_flip",
     "random_rotate",
     "random_shift",
     "rotate_volume",

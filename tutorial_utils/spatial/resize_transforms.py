@@ -4,7 +4,9 @@ Both keep the anatomy where it is in the world: the affine is updated so that
 ``new_affine @ (i, j, k, 1)`` is the world position (mm) of the sample stored
 at ``[i, j, k]``. The image is interpolated (linear by default, with optional
 Gaussian anti-aliasing on the axes that get coarser); the label map uses
-nearest neighbour, so it never gains a label value.
+nearest neighbour by default, or ``label_mode="onehot"`` (each label's
+indicator linearly, then the argmax, as nnU-Net): either way it never gains a
+label value.
 
 How the new grid is placed
 --------------------------
@@ -43,7 +45,7 @@ from ..records import random_transform, volume_transform
 from ..volume import Volume, check_volume
 from .affine_ops import Cval
 from .affine_transforms import check_scale_range
-from .resize_ops import sample_centred, zoom
+from .resize_ops import check_label_mode, sample_centred, sample_labels_onehot, zoom
 
 __all__ = ["grid_affine", "random_zoom", "resample_to_spacing", "resize_volume", "zoom_volume"]
 
@@ -83,18 +85,27 @@ def grid_affine(
     return np.asarray(affine, dtype=np.float64) @ index_map
 
 
-def _resample(volume: Volume, shape: Sequence[int], step: Sequence[float], order: int, antialias: bool) -> Volume:
+def _resample(
+    volume: Volume, shape: Sequence[int], step: Sequence[float], order: int, antialias: bool, label_mode: str
+) -> Volume:
     """``volume`` on the centred grid of ``shape`` voxels, ``step`` old voxels apart (checked arguments)."""
     image = sample_centred(volume.image, step, shape, order=order, mode="nearest", antialias=antialias)
     label = None
-    if volume.label is not None:
+    if volume.label is not None and label_mode == "onehot":
+        label = sample_labels_onehot(volume.label, step, shape)
+    elif volume.label is not None:
         label = sample_centred(volume.label, step, shape, order=0, mode="nearest")
     return volume.replace(image=image, affine=grid_affine(volume.affine, volume.shape, shape, step), label=label)
 
 
 @volume_transform("resample")
 def resample_to_spacing(
-    volume: Volume, spacing: float | Sequence[float], *, order: int = 1, antialias: bool = True
+    volume: Volume,
+    spacing: float | Sequence[float],
+    *,
+    order: int = 1,
+    antialias: bool = True,
+    label_mode: str = "nearest",
 ) -> Volume:
     """Resample a ``Volume`` to a new voxel size in mm, keeping world coordinates.
 
@@ -109,14 +120,21 @@ def resample_to_spacing(
     spacing : float or sequence of 3 floats
         New voxel size in mm along each array axis, > 0.
     order : int, default 1
-        Spline order for the image (0 nearest, 1 linear, 3 cubic). The label
-        always uses 0.
+        Spline order for the image (0 nearest, 1 linear, 3 cubic); the label
+        follows ``label_mode``.
     antialias : bool, default True
         Gaussian pre-smoothing of the image along axes whose voxels get
         larger, with sigma ``sqrt(f**2 - 1) / sqrt(12)`` old voxels for a
         factor ``f = new_spacing / old_spacing``
         (:func:`~tutorial_utils.spatial.resize_ops.antialias_sigma`). Never applied to
         the label.
+    label_mode : {"nearest", "onehot"}, default "nearest"
+        ``"nearest"`` copies the closest voxel's label (upsampled boundaries
+        keep the coarse grid's staircase); ``"onehot"`` interpolates each
+        label's indicator linearly and takes the argmax, as nnU-Net does
+        (:func:`~tutorial_utils.spatial.resize_ops.sample_labels_onehot`):
+        smoother boundaries, one linear resampling per label value. Neither
+        invents a label value.
 
     Returns
     -------
@@ -124,7 +142,7 @@ def resample_to_spacing(
         Shape ``round(old_shape * old_spacing / spacing)``; spacing exactly
         ``spacing``; ``affine @ (i, j, k, 1)`` is the world position of the
         sample at ``[i, j, k]``. ``history`` gains a ``"resample"`` record
-        (``spacing``, ``order``, ``antialias`` as given), so
+        (``spacing``, ``order``, ``antialias``, ``label_mode`` as given), so
         :func:`~tutorial_utils.records.replay` repeats this step too.
 
     Examples
@@ -134,17 +152,20 @@ def resample_to_spacing(
     >>> epi.shape, epi.spacing, epi.axcodes
     ((85, 64, 18), (3.0, 3.0, 3.0), ('L', 'A', 'S'))
     >>> epi.history[-1]
-    TransformRecord(name='resample', params={'spacing': 3.0, 'order': 1, 'antialias': True})
+    TransformRecord(name='resample', params={'spacing': 3.0, 'order': 1, 'antialias': True, 'label_mode': 'nearest'})
     """
     target = as_triple(spacing, "spacing", positive=True, allow_zero=False)
     order, antialias = check_order(order), check_bool(antialias, "antialias")
+    label_mode = check_label_mode(label_mode)
     step = [t / s for t, s in zip(target, volume.spacing)]
     shape = tuple(max(1, math.floor(n / f + 0.5)) for n, f in zip(volume.shape, step))
-    return _resample(volume, shape, step, order, antialias)
+    return _resample(volume, shape, step, order, antialias, label_mode)
 
 
 @volume_transform("resize")
-def resize_volume(volume: Volume, shape: Sequence[int], *, order: int = 1, antialias: bool = True) -> Volume:
+def resize_volume(
+    volume: Volume, shape: Sequence[int], *, order: int = 1, antialias: bool = True, label_mode: str = "nearest"
+) -> Volume:
     """Resize a ``Volume`` to a shape over the same field of view, updating the affine.
 
     .. warning::
@@ -161,16 +182,18 @@ def resize_volume(volume: Volume, shape: Sequence[int], *, order: int = 1, antia
     shape : sequence of 3 ints
         New shape ``(I', J', K')``.
     order : int, default 1
-        Spline order for the image; the label always uses 0.
+        Spline order for the image; the label follows ``label_mode``.
     antialias : bool, default True
         Gaussian pre-smoothing of the image along axes that shrink.
+    label_mode : {"nearest", "onehot"}, default "nearest"
+        How the label is resampled (see :func:`resample_to_spacing`).
 
     Returns
     -------
     Volume
         Spacing ``old_spacing * old_shape / shape``, same field of view and
         centre in world coordinates. ``history`` gains a ``"resize"`` record
-        (``shape``, ``order``, ``antialias``).
+        (``shape``, ``order``, ``antialias``, ``label_mode``).
 
     Examples
     --------
@@ -181,8 +204,9 @@ def resize_volume(volume: Volume, shape: Sequence[int], *, order: int = 1, antia
     """
     shape = check_shape(shape)
     order, antialias = check_order(order), check_bool(antialias, "antialias")
+    label_mode = check_label_mode(label_mode)
     step = [n / m for n, m in zip(volume.shape, shape)]
-    return _resample(volume, shape, step, order, antialias)
+    return _resample(volume, shape, step, order, antialias, label_mode)
 
 
 @volume_transform("zoom")
