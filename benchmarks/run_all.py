@@ -15,6 +15,7 @@ import argparse
 import datetime
 import functools
 import importlib
+import re
 import shlex
 import sys
 import time
@@ -99,6 +100,13 @@ def _displacement(draws: int, volume: harness.BenchVolume, libraries: list[str])
     return found
 
 
+def _kept_sections(path: Path) -> str:
+    """The sections other scripts wrote into ``path`` between ``<!-- name: start/end -->`` markers, to keep."""
+    old = path.read_text() if path.exists() else ""
+    found = re.finditer(r"<!-- ([\w-]+): start -->.*?<!-- \1: end -->", old, re.S)
+    return "".join("\n" + match.group(0) + "\n" for match in found)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
     started = time.perf_counter()
@@ -146,7 +154,8 @@ def main(argv: list[str] | None = None) -> None:
     ordered = [volumes[name] for name in args.volumes]
     args.output_dir.mkdir(parents=True, exist_ok=True)
     text = report.markdown(results, ordered, floors, _settings(modules), displacement, harness.environment(), header)
-    (args.output_dir / "RESULTS.md").write_text(text)
+    path = args.output_dir / "RESULTS.md"
+    path.write_text(text + _kept_sections(path))
     report.chart(results, ordered, floors, args.output_dir / "results.png")
     print(f"wrote {args.output_dir / 'RESULTS.md'} and results.png in {duration:.0f} s", flush=True)
 
