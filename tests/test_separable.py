@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
+from tutorial_utils import _separable
 from tutorial_utils._separable import resample_separable
-from tutorial_utils.spatial.resize_ops import sample_centred
+from tutorial_utils.spatial.resize_ops import resize, sample_centred
 
 sizes = st.lists(st.integers(1, 14), min_size=3, max_size=3)
 scales = st.lists(st.floats(0.2, 4.0), min_size=3, max_size=3)
@@ -99,3 +102,43 @@ def test_sample_centred_bool_and_read_only_input():
 def test_rejects_order_above_one():
     with pytest.raises(ValueError, match="order"):
         resample_separable(np.zeros((2, 2, 2), np.float32), (1, 1, 1), (0, 0, 0), (2, 2, 2), 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    in_shape=sizes,
+    out_shape=sizes,
+    where=st.tuples(
+        st.floats(0, 1, exclude_max=True), st.floats(0, 1, exclude_max=True), st.floats(0, 1, exclude_max=True)
+    ),
+    bad=st.sampled_from([np.nan, np.inf, -np.inf]),
+    order=st.sampled_from([0, 1]),
+    antialias=st.booleans(),
+)
+def test_resize_finds_a_non_finite_voxel_wherever_it_is(in_shape, out_shape, where, bad, order, antialias):
+    """The finiteness check rides along with the resampling: voxels it reads, and those it skips (>2x shrink)."""
+    image = np.ones(in_shape, np.float32)
+    image[tuple(int(f * n) for f, n in zip(where, in_shape))] = bad
+    with pytest.raises(ValueError, match="array holds 1 NaN or infinite"):
+        resize(image, out_shape, order=order, antialias=antialias)
+
+
+def test_a_false_alarm_runs_the_full_check_which_passes():
+    """An infinity that finite voxels produce (overflow) must not raise: the full check decides."""
+    image = np.random.default_rng(0).normal(size=(20, 30, 25)).astype(np.float32)
+    skips = mock.patch.object(_separable, "_skips_voxels", return_value=True)
+    with skips, mock.patch.object(_separable, "_all_finite", return_value=False) as full_pass:
+        out = resize(image, (7, 40, 9), order=1, antialias=False)
+    assert full_pass.called
+    np.testing.assert_array_equal(out, resize(image, (7, 40, 9), order=1, antialias=False))
+
+
+@pytest.mark.parametrize("block_values", [1, 50, 1 << 30])
+def test_block_size_does_not_change_the_values(block_values):
+    """One output plane per block, a few, or the whole volume in one block: the same numbers."""
+    rng = np.random.default_rng(3)
+    image = rng.normal(size=(23, 17, 31)).astype(np.float32)
+    scale, offset = _centred(image.shape, (30, 9, 12))
+    expected = resample_separable(image, scale, offset, (30, 9, 12), 1)
+    with mock.patch.object(_separable, "BLOCK_VALUES", block_values):
+        np.testing.assert_array_equal(resample_separable(image, scale, offset, (30, 9, 12), 1), expected)

@@ -260,12 +260,17 @@ def resolve_cval(array: np.ndarray, cval: Any, name: str = "cval") -> float:
     return float(cval)
 
 
-def as_resampling_input(array: Any, order: Any, name: str = "array") -> np.ndarray:
-    """``array`` checked for resampling at spline ``order``: finite float32, but integer and bool arrays stay as they are at order 0."""
+def as_resampling_input(array: Any, order: Any, name: str = "array", *, finite: bool = True) -> np.ndarray:
+    """``array`` checked for resampling at spline ``order``: finite float32, but integer and bool arrays stay as they are at order 0.
+
+    ``finite=False`` skips the finiteness check, for a caller that checks as it resamples.
+    """
     order = check_order(order)
     arr = check_array_3d(array, name)
     if order == 0 and (np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_):
         return arr
+    if not finite:
+        return arr if arr.dtype == np.float32 else arr.astype(np.float32)
     return as_float32_image(arr, name)
 
 

@@ -2,10 +2,20 @@
 
 A diagonal ``scipy.ndimage.affine_transform`` (a scale and an offset per axis)
 is separable: nearest-neighbour or linear interpolation in 3D is the same as
-interpolating along axis 0, then axis 1, then axis 2. Each 1-D pass is two
-``numpy.take`` gathers and a weighted sum, far cheaper than scipy's per-voxel
-3D loop. The axis that shrinks the most goes first, so the intermediates stay
-small.
+interpolating along one axis, then another, then the third. Each 1-D pass is
+two ``numpy.take`` gathers and a weighted sum, far cheaper than scipy's
+per-voxel 3D loop. The axis that shrinks the most goes first, so the
+intermediates stay small.
+
+The passes run block by block: for a few output planes along axis 0 at a
+time, the input planes they read go through the passes that come before
+axis 0 (in the order above), each output plane blends two of them, and the
+remaining passes finish the block and write it into the output. The input is
+read once, no volume-sized intermediate exists and a block's intermediates
+stay in the CPU cache (the idea of a trilinear kernel, which reads its input
+once, with numpy's vectorised passes doing the arithmetic). Blocks are
+split over threads. The arithmetic, and its order, is that of three
+whole-volume passes, so the values do not depend on the blocks.
 
 Like scipy, ``scales`` and ``offsets`` map OUTPUT indices to INPUT positions:
 output index ``o`` samples the input at ``scale * o + offset``. Positions are
@@ -15,75 +25,181 @@ for orders 0 and 1; order 0 rounds halves up (``floor(p + 0.5)``), as scipy.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from . import _threads
+from ._checks import check_finite
 
 
-def _positions(scale: float, offset: float, n_in: int, n_out: int) -> np.ndarray:
-    """Input positions (float64) of the ``n_out`` output indices, clamped to ``[0, n_in - 1]``."""
-    positions = scale * np.arange(n_out, dtype=np.float64) + offset
-    return np.clip(positions, 0.0, n_in - 1.0)
+class _Line(NamedTuple):
+    """Where each output index along one axis reads: two input indices and their weights (None for order 0)."""
+
+    low: np.ndarray
+    high: np.ndarray | None
+    weight: np.ndarray | None
+    one_minus: np.ndarray | None
 
 
-def _pass(
-    source: np.ndarray,
-    target: np.ndarray,
-    axis: int,
-    low: np.ndarray,
-    high: np.ndarray | None,
-    weight: np.ndarray | None,
-) -> None:
-    """Fill ``target`` from ``source`` along ``axis``: a gather, or a linear blend of two gathers."""
-    if weight is None:
-        np.take(source, low, axis=axis, out=target, mode="clip")
-        return
-    shape = [1, 1, 1]
-    shape[axis] = -1
-    weight = weight.reshape(shape)
-    lower = np.take(source, low, axis=axis, mode="clip")
-    lower *= 1.0 - weight
-    np.take(source, high, axis=axis, out=target, mode="clip")
-    target *= weight
-    target += lower
-
-
-def _resample_axis(source: np.ndarray, axis: int, scale: float, offset: float, n_out: int, order: int) -> np.ndarray:
-    """One 1-D pass along ``axis``, its output cut into contiguous slabs along axis 0 for the threads."""
-    n_in = source.shape[axis]
-    positions = _positions(scale, offset, n_in, n_out)
+def _line(scale: float, offset: float, n_in: int, n_out: int, order: int) -> _Line:
+    """The 1-D sampling of one axis: input positions clamped to ``[0, n_in - 1]``, then split."""
+    positions = np.clip(scale * np.arange(n_out, dtype=np.float64) + offset, 0.0, n_in - 1.0)
     if order == 0:
-        low, high, weight = np.floor(positions + 0.5).astype(np.intp), None, None
-    else:
-        floor = np.floor(positions)
-        low = floor.astype(np.intp)
-        high = np.minimum(low + 1, n_in - 1)
-        weight = (positions - floor).astype(np.float32)
-    out_shape = list(source.shape)
-    out_shape[axis] = n_out
-    out = np.empty(out_shape, dtype=source.dtype)
-    threads = _threads.num_threads()
-    tasks = []
-    for start, stop in _threads.slab_bounds(out_shape[0], threads):
-        rows = slice(start, stop)
-        if axis == 0:  # each slab of output rows gathers its own input rows
-            task = functools.partial(
-                _pass,
-                source,
-                out[rows],
-                0,
-                low[rows],
-                None if high is None else high[rows],
-                None if weight is None else weight[rows],
-            )
+        return _Line(np.floor(positions + 0.5).astype(np.intp), None, None, None)
+    floor = np.floor(positions)
+    low = floor.astype(np.intp)
+    weight = (positions - floor).astype(np.float32)
+    return _Line(low, np.minimum(low + 1, n_in - 1), weight, 1.0 - weight)
+
+
+class _Pass(NamedTuple):
+    """A 1-D pass along volume ``axis`` 1 or 2 of a block of planes.
+
+    ``low`` and ``high`` are slices where the indices are evenly spaced (a
+    view instead of a gather: a 2x downsampling reads every other voxel), and
+    the weights are shaped to multiply the gathered block.
+    """
+
+    axis: int
+    low: slice | np.ndarray
+    high: slice | np.ndarray | None
+    weight: np.ndarray | None
+    one_minus: np.ndarray | None
+
+
+def _as_slice(index: np.ndarray) -> slice | np.ndarray:
+    """``index`` as a slice when its steps are equal and positive (a view instead of a gather), else itself."""
+    steps = np.diff(index)
+    if index.size > 1 and steps[0] > 0 and (steps == steps[0]).all():
+        return slice(int(index[0]), int(index[-1]) + 1, int(steps[0]))
+    return index
+
+
+def _block_passes(lines: Sequence[_Line], axes: Sequence[int], plane_shape: Sequence[int]) -> list[_Pass]:
+    """The passes along ``axes`` (1 or 2) of blocks whose planes start with ``plane_shape``.
+
+    Weights along axis 1 are stored as full planes: multiplying by a
+    contiguous plane is about twice as fast as broadcasting a column.
+    """
+    shape = list(plane_shape)
+    prepared = []
+    for axis in axes:
+        line = lines[axis]
+        shape[axis - 1] = line.low.size
+        weight, one_minus = line.weight, line.one_minus
+        if weight is not None and one_minus is not None and axis == 1:
+            weight = np.ascontiguousarray(np.broadcast_to(weight[:, None], shape))
+            one_minus = np.ascontiguousarray(np.broadcast_to(one_minus[:, None], shape))
+        high = None if line.high is None else _as_slice(line.high)
+        prepared.append(_Pass(axis, _as_slice(line.low), high, weight, one_minus))
+    return prepared
+
+
+def _gather(block: np.ndarray, index: slice | np.ndarray, axis: int) -> np.ndarray:
+    """``block`` at ``index`` along ``axis``: a view for a slice, else a new array."""
+    if isinstance(index, slice):
+        return block[(slice(None),) * axis + (index,)]
+    return np.take(block, index, axis=axis, mode="clip")
+
+
+def _blend(block: np.ndarray, step: _Pass, out: np.ndarray | None = None) -> np.ndarray:
+    """One 1-D pass of a block: a gather, or ``high * w + low * (1 - w)`` in the block's dtype."""
+    lower = _gather(block, step.low, step.axis)
+    if step.high is None or step.weight is None or step.one_minus is None:
+        if out is None:
+            return lower.copy() if isinstance(step.low, slice) else lower
+        np.copyto(out, lower)
+        return out
+    lower = np.multiply(lower, step.one_minus, out=None if isinstance(step.low, slice) else lower)
+    target = np.multiply(_gather(block, step.high, step.axis), step.weight, out=out)
+    target += lower
+    return target
+
+
+#: Values per block of output planes: small enough for the intermediates to stay in cache.
+BLOCK_VALUES = 1 << 18
+
+
+def _blocks(
+    array: np.ndarray, lines: Sequence[_Line], axes: Sequence[int], shape: tuple[int, ...]
+) -> tuple[np.ndarray, bool]:
+    """All three passes, in the order ``axes``, on blocks of output planes (along axis 0).
+
+    For each block, the input planes it reads go through the passes that come
+    before axis 0 in ``axes``; the pass along axis 0 blends two of them per
+    output plane; the passes after it run on the blended block, the last one
+    writing into the output. Everything but the input and the output stays
+    in cache. Also returns whether every output value is finite (each block
+    is checked while in cache).
+    """
+    k = list(axes).index(0)
+    before = _block_passes(lines, axes[:k], array.shape[1:])
+    blended = [shape[d] if d in axes[:k] else array.shape[d] for d in (1, 2)]
+    after = _block_passes(lines, axes[k + 1 :], blended)
+    line = lines[0]
+    high = line.low if line.high is None else line.high
+    # per output plane: the two input planes and their weights, as Python numbers (float32 values: same products)
+    rows = list(
+        zip(
+            line.low.tolist(),
+            high.tolist(),
+            *(() if line.weight is None else (line.weight.tolist(), line.one_minus.tolist())),
+        )
+    )
+    out = np.empty(shape, dtype=array.dtype)
+
+    def work(start: int, stop: int, state: None) -> bool:
+        with np.errstate(invalid="ignore"):  # inf * 0 from a non-finite input, which then raises
+            return _work(start, stop)
+
+    def _work(start: int, stop: int) -> bool:
+        first = int(line.low[start])
+        block = array[first : int(high[stop - 1]) + 1]
+        for step in before:
+            block = _blend(block, step)
+        if line.weight is None or line.one_minus is None:
+            mixed = block[line.low[start:stop] - first]
+        else:  # the same arithmetic as _blend: high * w + low * (1 - w), plane by plane
+            mixed = np.empty((stop - start, *block.shape[1:]), dtype=block.dtype)
+            lower = np.empty(block.shape[1:], dtype=block.dtype)
+            for plane, (i, j, w, v) in enumerate(rows[start:stop]):
+                np.multiply(block[j - first], w, out=mixed[plane])
+                np.multiply(block[i - first], v, out=lower)
+                mixed[plane] += lower
+        for step in after[:-1]:
+            mixed = _blend(mixed, step)
+        if after:
+            _blend(mixed, after[-1], out[start:stop])
         else:
-            task = functools.partial(_pass, source[rows], out[rows], axis, low, high, weight)
-        tasks.append(task)
-    _threads.run_tasks(tasks, out.size, threads)
-    return out
+            np.copyto(out[start:stop], mixed)
+        return out.dtype.kind in "biu" or bool(np.isfinite(out[start:stop]).all())
+
+    plane_values = max(1, int(np.prod(blended)))
+    size = max(1, min(BLOCK_VALUES // plane_values, -(-shape[0] // _threads.num_threads())))
+    chunks = [(a, min(a + size, shape[0])) for a in range(0, shape[0], size)]
+    return out, all(_threads.run_chunks(chunks, work, out.size))
+
+
+def _skips_voxels(array: np.ndarray, lines: Sequence[_Line]) -> bool:
+    """Whether some voxels are read by no output (an axis shrinks more than twofold)."""
+    for axis, line in enumerate(lines):
+        read = np.zeros(array.shape[axis], dtype=bool)
+        read[line.low] = True
+        if line.high is not None:
+            read[line.high] = True
+        if not read.all():
+            return True
+    return False
+
+
+def _all_finite(array: np.ndarray) -> bool:
+    """Whether every value of ``array`` is finite: one pass in cache-sized chunks over threads."""
+    flat = array.reshape(-1)
+    chunk = 1 << 20
+    bounds = [(start, min(start + chunk, flat.size)) for start in range(0, flat.size, chunk)]
+    return all(_threads.run_chunks(bounds, lambda a, b, state: bool(np.isfinite(flat[a:b]).all()), flat.size))
 
 
 def resample_separable(
@@ -92,6 +208,8 @@ def resample_separable(
     offsets: Sequence[float],
     output_shape: Sequence[int],
     order: int,
+    *,
+    finite_name: str | None = None,
 ) -> np.ndarray:
     """Diagonal ``scipy.ndimage.affine_transform`` with ``mode="nearest"``, order 0 or 1.
 
@@ -107,6 +225,16 @@ def resample_separable(
         Shape of the result.
     order : int
         0 for nearest neighbour, 1 for linear interpolation.
+    finite_name : str, optional
+        If given, also check that ``array`` holds no NaN or infinite value,
+        raising ``ValueError`` naming ``finite_name`` as
+        :func:`~tutorial_utils._checks.check_finite` does, without a pass of
+        its own: a NaN or infinity in a voxel that the sampling reads reaches
+        the output (even with weight 0), whose planes are checked while in
+        cache; if it skips voxels, the whole array is checked in one pass
+        over cache-sized chunks (as fast as reading it). An infinity
+        that finite voxels produce by overflow leads to the full check, which
+        then passes.
 
     Returns
     -------
@@ -125,8 +253,9 @@ def resample_separable(
     """
     if order not in (0, 1):
         raise ValueError(f"order must be 0 or 1; got {order!r}")
-    shrink = [n_out / n_in for n_out, n_in in zip(output_shape, array.shape)]
-    out = array
-    for axis in sorted(range(3), key=lambda d: shrink[d]):
-        out = _resample_axis(out, axis, float(scales[axis]), float(offsets[axis]), int(output_shape[axis]), order)
+    shape = tuple(int(n) for n in output_shape)
+    lines = [_line(float(scales[d]), float(offsets[d]), array.shape[d], shape[d], order) for d in range(3)]
+    out, finite = _blocks(array, lines, sorted(range(3), key=lambda d: shape[d] / array.shape[d]), shape)
+    if finite_name is not None and not (finite and (not _skips_voxels(array, lines) or _all_finite(array))):
+        check_finite(array, finite_name)
     return out

@@ -18,11 +18,14 @@ voxels, an empty mask and a constant image raise ``ValueError``.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
 import numpy as np
 
 from .._checks import check_array_3d, check_finite, check_number, describe
+from .._threads import num_threads, run_tasks, slab_bounds
+from .rank_ops import exact_percentiles
 
 MaskLike = Literal["nonzero"] | np.ndarray | None
 
@@ -122,8 +125,9 @@ def percentile_bounds(
     """The ``lower`` and ``upper`` percentiles of ``array`` (inside ``mask`` when given).
 
     Exactly what ``np.percentile`` returns (default linear interpolation), as
-    Python floats. The voxels are copied once in their own dtype (no float64
-    copy of the volume).
+    Python floats, without copying or sorting the volume: a sample brackets
+    each rank, one pass counts the voxels around the brackets and only the few
+    inside them are sorted (see :mod:`~tutorial_utils.intensity.rank_ops`).
 
     Parameters
     ----------
@@ -143,7 +147,6 @@ def percentile_bounds(
     (1.0, 99.0)
     """
     arr = check_intensities(array)
-    check_finite(arr, "array")
     return _percentiles(arr, lower, upper, resolve_mask(mask, arr))
 
 
@@ -155,14 +158,29 @@ def _percentiles(arr: np.ndarray, lower: float, upper: float, resolved: np.ndarr
             raise ValueError(f"{name} must be a percentile in [0, 100]; got {value}")
     if lower > upper:
         raise ValueError(f"lower must be <= upper; got lower={lower}, upper={upper}")
-    values = arr.ravel().copy() if resolved is None else arr[resolved]
-    # Two scalar calls, not one with [lower, upper]: a list of percentiles makes
-    # NumPy interpolate in float64, a scalar in the array's own precision, and
-    # we want exactly what np.percentile(array, lower) gives. The second call
-    # reuses the partially sorted copy, so it is cheap.
-    low = np.percentile(values, lower, overwrite_input=True)
-    high = np.percentile(values, upper, overwrite_input=True)
-    return float(low), float(high)
+    found = exact_percentiles(arr, (lower, upper), resolved)
+    if found is None:
+        check_finite(arr, "array")  # raises, naming how many voxels are not finite
+    low, high = found
+    return low, high
+
+
+def _clip_into_float32(arr: np.ndarray, low: float, high: float, where: np.ndarray | None) -> np.ndarray:
+    """A new float32 array: ``arr`` clipped to ``[low, high]`` (only at ``where``), in slabs over threads."""
+    out = np.empty(arr.shape, dtype=np.float32)
+    low32, high32 = np.float32(low), np.float32(high)
+
+    def fill(start: int, stop: int) -> None:
+        target = out[start:stop]
+        if where is None and arr.dtype == np.float32:
+            np.clip(arr[start:stop], low32, high32, out=target)
+            return
+        np.copyto(target, arr[start:stop], casting="unsafe")
+        np.clip(target, low32, high32, out=target, where=True if where is None else where[start:stop])
+
+    tasks = [functools.partial(fill, a, b) for a, b in slab_bounds(arr.shape[0], num_threads())]
+    run_tasks(tasks, arr.size)
+    return out
 
 
 def percentile_clip(array: Any, lower: float = 0.5, upper: float = 99.5, *, mask: MaskLike = None) -> np.ndarray:
@@ -218,10 +236,8 @@ def percentile_clip(array: Any, lower: float = 0.5, upper: float = 99.5, *, mask
     """
     arr = check_intensities(array)
     resolved = resolve_mask(mask, arr)
-    low, high = _percentiles(arr, lower, upper, resolved)  # its copy is freed before ours
-    out = float32_copy(arr, "array")
-    where = True if resolved is None else resolved
-    return np.clip(out, np.float32(low), np.float32(high), out=out, where=where)
+    low, high = _percentiles(arr, lower, upper, resolved)
+    return _clip_into_float32(arr, low, high, resolved)
 
 
 def window_limits(level: float, width: float) -> tuple[float, float]:

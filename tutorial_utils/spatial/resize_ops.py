@@ -42,6 +42,7 @@ from .._checks import (
     as_triple,
     check_array_3d,
     check_bool,
+    check_finite,
     check_order,
     check_shape,
     describe,
@@ -126,6 +127,7 @@ def sample_centred(
     mode: str,
     cval: float = 0.0,
     antialias: bool = False,
+    finite_name: str | None = None,
 ) -> np.ndarray:
     """Sample a validated array on a grid centred on its own centre.
 
@@ -134,6 +136,8 @@ def sample_centred(
     ``scipy.ndimage.affine_transform`` expects, so a step > 1 shrinks the
     content (downsamples). ``antialias`` smooths axes with step > 1 first
     (order > 0 only). Integer arrays with order 0 keep their dtype.
+    ``finite_name``: also check that ``array`` is finite (raising a
+    ``ValueError`` naming it), during the resampling where it can.
     """
     step_arr = np.asarray(step, dtype=np.float64)
     centre_in = (np.asarray(array.shape, dtype=np.float64) - 1.0) / 2.0
@@ -143,13 +147,19 @@ def sample_centred(
     if antialias and order > 0:
         sigma = antialias_sigma(tuple(float(s) for s in step_arr))
         if any(s > 0 for s in sigma):
+            if finite_name is not None:
+                check_finite(array, finite_name)
+                finite_name = None
             source = _smooth(array, sigma)
     if source.dtype == np.bool_:
         source = source.view(np.uint8)
     output_shape = tuple(int(n) for n in shape)
     if order <= 1 and mode == "nearest":
-        result = resample_separable(source, step_arr, offset, output_shape, order)  # same values, far faster
+        # same values as affine_transform, far faster; checks finiteness on the way
+        result = resample_separable(source, step_arr, offset, output_shape, order, finite_name=finite_name)
     else:
+        if finite_name is not None:
+            check_finite(array, finite_name)
         result = affine_transform(
             source,
             np.diag(step_arr),
@@ -267,11 +277,14 @@ def resize(array: Any, shape: Sequence[int], *, order: int = 1, antialias: bool 
     (2, 3, 16)
     """
     order = check_order(order)
-    arr = as_resampling_input(array, order)
+    arr = as_resampling_input(array, order, finite=False)
     new_shape = check_shape(shape)
     antialias = check_bool(antialias, "antialias")
     step = [n / m for n, m in zip(arr.shape, new_shape)]
-    return sample_centred(arr, step, new_shape, order=order, mode="nearest", antialias=antialias)
+    finite_name = None if arr.dtype.kind in "biu" else "array"  # labels at order 0 need no check
+    return sample_centred(
+        arr, step, new_shape, order=order, mode="nearest", antialias=antialias, finite_name=finite_name
+    )
 
 
 def rescale(array: Any, factor: float | Sequence[float], *, order: int = 1, antialias: bool = True) -> np.ndarray:
