@@ -32,7 +32,6 @@ import multiprocessing
 import os
 import pickle
 import platform
-import re
 import shutil
 import statistics
 import tempfile
@@ -44,6 +43,7 @@ import cloudpickle
 from distributed import Client, LocalCluster
 
 import tutorial_utils as tu
+from timing import write_section
 from tutorial_utils._threads import num_threads
 from tutorial_utils.dataset.cases import list_cases
 from tutorial_utils.dataset.cluster import start_local_cluster, worker_peak_memory
@@ -224,13 +224,7 @@ def report(args, sizes, results, load_before, load_after, read_mib, written_mib,
 
 
 def write_results(text: str) -> None:
-    section = f"{BEGIN}\n{text}\n{END}"
-    current = RESULTS.read_text() if RESULTS.exists() else ""
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
-    updated = (
-        pattern.sub(lambda _: section, current) if pattern.search(current) else f"{current.rstrip()}\n\n{section}\n"
-    )
-    RESULTS.write_text(updated)
+    write_section(RESULTS, f"{BEGIN}\n{text}\n{END}", BEGIN, END)
     print(f"wrote the section into {RESULTS}")
 
 
