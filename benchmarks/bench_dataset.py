@@ -46,7 +46,7 @@ import tutorial_utils as tu
 from timing import write_section
 from tutorial_utils._threads import num_threads
 from tutorial_utils.dataset.cases import list_cases
-from tutorial_utils.dataset.cluster import start_local_cluster, worker_peak_memory
+from tutorial_utils.dataset.cluster import close_quietly, start_local_cluster, worker_peak_memory
 from tutorial_utils.dataset.preprocess import describe_pipeline, peak_rss_mib, process_case
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -149,7 +149,7 @@ def main() -> None:
         memory = {n: worker_peak_memory(client) for n, (_, client, _) in clusters.items()}
         for cluster, client, _ in clusters.values():
             client.close()
-            cluster.close()
+            close_quietly(cluster)
         results = {}
         for n, name in names.items():
             seconds, rows, cpu = min(runs[n], key=lambda run: run[0])

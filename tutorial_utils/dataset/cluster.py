@@ -78,6 +78,22 @@ def start_local_cluster(n_workers: int | None = None) -> LocalCluster:
         )
 
 
+def close_quietly(cluster: LocalCluster) -> None:
+    """Close a local cluster without Dask's INFO messages.
+
+    ``LocalCluster(silence_logs=...)`` restores the log level before its
+    scheduler and workers have finished closing, so they would still report
+    every step of the shutdown.
+    """
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        cluster.close()
+    finally:
+        logger.setLevel(level)
+
+
 def dashboard_link(client: Client) -> str | None:
     """The dashboard's address if the scheduler serves a working one (bokeh installed there), else None."""
     if "dashboard" not in client.scheduler_info().get("services", {}):
@@ -118,7 +134,7 @@ def dask_client(client: Any = None, *, n_workers: int | None = None) -> Iterator
         if own is not None:
             own.close()
         if cluster is not None:
-            cluster.close()
+            close_quietly(cluster)
 
 
 def run_tasks(
