@@ -115,7 +115,8 @@ def markdown(
         "",
         f"Machine: {environment.get('cpus', '?')} CPUs ({environment.get('cpu', 'unknown CPU')}), "
         f"{environment.get('machine', '')}; torch uses {environment.get('torch threads', '?')} threads "
-        "(its default: all cores); ours uses all cores too.",
+        "(its default: all cores); ours uses all cores too."
+        + (f" Load average (runnable processes, this run's included): {header['load']}." if header.get("load") else ""),
         "",
         "Versions: "
         + ", ".join(

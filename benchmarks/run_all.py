@@ -15,6 +15,7 @@ import argparse
 import datetime
 import functools
 import importlib
+import os
 import re
 import shlex
 import sys
@@ -110,6 +111,7 @@ def _kept_sections(path: Path) -> str:
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
     started = time.perf_counter()
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     modules, missing = _load(args.libraries)
     for lib, reason in missing.items():
         print(f"{lib}: {reason}", flush=True)
@@ -150,6 +152,10 @@ def main(argv: list[str] | None = None) -> None:
         + ("" if argv is None and len(sys.argv) == 1 else " " + shlex.join(argv if argv is not None else sys.argv[1:])),
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "duration": f"{duration / 60:.1f} min",
+        "load": ""
+        if load_before is None
+        else f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, "
+        f"mean {os.getloadavg()[2]:.1f} over the last 15 minutes",
     }
     ordered = [volumes[name] for name in args.volumes]
     args.output_dir.mkdir(parents=True, exist_ok=True)
