@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 from pathlib import Path
 
 import numpy as np
 import scipy
 
 import tutorial_utils as tu
-from timing import median_seconds, peak_bytes
+from timing import median_seconds, peak_bytes, write_section
 
 THREADS = (1, 2, 4, 8)
 TARGET = 4.0
@@ -101,15 +100,6 @@ def section(rows: list[str], size: int, cpus: int) -> str:
     )
 
 
-def write(text: str) -> None:
-    """Put ``text`` into RESULTS.md between the markers (or append it)."""
-    path = HERE / "RESULTS.md"
-    old = path.read_text() if path.exists() else ""
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
-    new = pattern.sub(lambda _: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=128)
@@ -138,7 +128,7 @@ def main() -> None:
             )
             print(rows[-1], flush=True)
     print("all met" if not failed else f"missed: {', '.join(failed)}")
-    write(section(rows, args.size, tu.num_threads()))
+    write_section(HERE / "RESULTS.md", section(rows, args.size, tu.num_threads()), START, END)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ peak rise of resident memory (``VmHWM``) over them.
 from __future__ import annotations
 
 import functools
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ import numpy as np
 
 import harness
 import tutorial_utils as tu
+from timing import write_section
 from tutorial_utils.records import registered_steps
 
 HERE = Path(__file__).resolve().parent
@@ -175,14 +175,6 @@ def section(results: list, bench: harness.BenchVolume, differences: dict[str, fl
     )
 
 
-def write(text: str) -> None:
-    path = HERE / "RESULTS.md"
-    old = path.read_text() if path.exists() else ""
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
-    new = pattern.sub(lambda _: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new)
-
-
 def main() -> None:
     bench = harness.load_volumes(["mni"])["mni"]
     policy = harness.Policy(slow_s=20.0, timeout_s=600.0)  # the sliding windows take seconds: still 3 runs each
@@ -197,7 +189,7 @@ def main() -> None:
         differences = f"MONAI not compared ({exc})"
     text = section(results, bench, differences)
     print(text)
-    write(text)
+    write_section(HERE / "RESULTS.md", text, START, END)
 
 
 if __name__ == "__main__":

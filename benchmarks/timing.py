@@ -8,10 +8,12 @@ see ``harness.py``.
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 
 MIB = 1024 * 1024
 
@@ -58,3 +60,15 @@ def report(title: str, cases: dict[str, Callable[[], object]], repeats: int, wid
         seconds, peak = measure(fn, repeats)
         reference = reference or seconds
         print(f"{name:{width}s} {seconds * 1e3:9.2f} {seconds / reference:9.1f} {peak:9.1f}")
+
+
+def write_section(path: Path, text: str, start: str, end: str) -> None:
+    """Put ``text`` (which begins with ``start`` and ends with ``end``) into ``path``, replacing an older one.
+
+    Each standalone benchmark script owns one marked section of RESULTS.md;
+    ``run_all.py`` keeps those sections when it rewrites the rest.
+    """
+    old = path.read_text() if path.exists() else ""
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    new = pattern.sub(lambda _: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text + "\n"
+    path.write_text(new)

@@ -11,33 +11,19 @@ import numpy as np
 import pytest
 
 import tutorial_utils as tu
+from test_transform_contract import STEP_EXAMPLES
 from tutorial_utils.records import random_transforms, registered_steps
 
 SINGLE_SLICE_SHAPES = [(1, 16, 16), (16, 16, 1), (16, 1, 16)]
 
-#: Step parameters for a 16-voxel slice (the contract's examples assume a 12 x 10 x 8 volume).
+#: Step parameters for a 16-voxel slice: the contract's examples (for a 12 x 10 x 8 volume) with the
+#: crops and pads that a length-1 axis needs.
 SLICE_STEP_EXAMPLES: dict[str, dict] = {
+    **STEP_EXAMPLES,
     "flip": {"axes": (0, 1, 2), "swap_labels": {1: 2, 2: 1}},
-    "affine": {"rotation": (5.0, -10.0, 20.0), "scale": 1.1, "translation": (1.0, -2.0, 0.5)},
-    "rotate": {"rotation": (0.0, 0.0, 30.0)},
-    "shift": {"offset": (1, -2, 0)},
-    "zoom": {"factor": 1.2},
-    "resample": {"spacing": (2.0, 2.0, 2.0), "label_mode": "onehot"},
-    "resize": {"shape": (6, 5, 9)},
-    "reorient": {"axcodes": "LPS"},
     "crop": {"start": (0, 2, 0), "size": (1, 6, 1)},
     "center_crop": {"size": (1, 6, 1)},
     "pad": {"shape": (18, 18, 18)},
-    "crop_or_pad": {"shape": (14, 8, 9)},
-    "window": {"level": 40.0, "width": 400.0},
-    "normalize": {"method": "zscore"},
-    "percentile_clip": {"lower": 1.0, "upper": 99.0},
-    "gamma": {"gamma": 1.3},
-    "noise": {"std": 0.1, "seed": 3},
-    "bias_field": {"strength": 0.2, "seed": 3},
-    "intensity_scale_shift": {"scale": 1.1, "shift": -0.2},
-    "elastic": {"seed": 3, "num_control_points": 5, "max_displacement": 2.0},
-    "skipped": {"transform": "random_flip"},
 }
 
 SLICE_RANDOM_EXAMPLES = {

@@ -9,8 +9,7 @@ import nibabel as nib
 import numpy as np
 import pytest
 
-from tutorial_utils import Volume, replay
-from tutorial_utils.batch import augment_and_save
+from tutorial_utils import Volume, augment_and_save, replay
 from tutorial_utils.io import save_volume
 from tutorial_utils.pipeline import Compose, OneOf, RandomApply
 from tutorial_utils.records import random_transform, records_from_json, volume_transform

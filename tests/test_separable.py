@@ -142,3 +142,15 @@ def test_block_size_does_not_change_the_values(block_values):
     expected = resample_separable(image, scale, offset, (30, 9, 12), 1)
     with mock.patch.object(_separable, "BLOCK_VALUES", block_values):
         np.testing.assert_array_equal(resample_separable(image, scale, offset, (30, 9, 12), 1), expected)
+
+
+@pytest.mark.parametrize("scales", [(-0.66, 1.0, 1.0), (-1.5, -0.5, 1.0), (1.0, 1.0, -1.0)])
+def test_mirrored_axes_equal_scipy(scales):
+    """A negative scale (an axis mirrored, as when a prediction is inverted onto an LPS scan) reads planes backwards."""
+    rng = np.random.default_rng(3)
+    array = rng.random((30, 24, 20), dtype=np.float32)
+    shape = (33, 20, 20)
+    offsets = [(n_in - 1) if s < 0 else 0.0 for s, n_in in zip(scales, array.shape)]
+    expected = ndimage.affine_transform(array, np.diag(scales), offsets, output_shape=shape, order=1, mode="nearest")
+    got = resample_separable(array, scales, offsets, shape, order=1)
+    np.testing.assert_allclose(got, expected, atol=1e-5)

@@ -52,6 +52,7 @@ STEP_EXAMPLES: dict[str, dict] = {
     "intensity_scale_shift": {"scale": 1.1, "shift": -0.2},
     "elastic": {"seed": 3, "num_control_points": 5, "max_displacement": 2.0},
     "skipped": {"transform": "random_flip"},
+    "ct_normalize": {"low": 90.0, "high": 150.0, "mean": 100.0, "std": 20.0},  # issue 16 (dataset plan)
 }
 
 #: Keyword arguments random transforms need beyond their defaults on the test volume.

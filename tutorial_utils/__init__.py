@@ -55,7 +55,6 @@ import importlib
 from typing import Any
 
 from ._threads import num_threads, set_num_threads
-from .batch import augment_and_save
 from .crop import (
     center_crop,
     center_crop_volume,
@@ -155,6 +154,19 @@ from .inference import (
 )
 
 # --- end inference ---
+# --- issue 16: whole datasets on Dask (dask, distributed and pandas load on first use) ---
+# isort: split
+from .dataset import (
+    DatasetFingerprint,
+    PreprocessingPlan,
+    augment_and_save,
+    fingerprint_dataset,
+    make_sample_dataset,
+    preprocess_dataset,
+    read_manifest,
+)
+
+# --- end issue 16 ---
 
 __version__ = "0.2.0"
 
@@ -251,7 +263,6 @@ __all__ = [
     # pipelines and reproducibility
     "Compose",
     "OneOf",
-    "augment_and_save",
     "RandomApply",
     "num_threads",
     "records_from_json",
@@ -280,6 +291,15 @@ __all__ = [
     # --- end inference ---
     # issue 14 (notebooks 05-07, DataLoader seeding)
     "AugmentedVolumes",
+    # --- issue 16: whole datasets on Dask ---
+    "DatasetFingerprint",
+    "PreprocessingPlan",
+    "augment_and_save",
+    "fingerprint_dataset",
+    "make_sample_dataset",
+    "preprocess_dataset",
+    "read_manifest",
+    # --- end issue 16 ---
 ]
 
 

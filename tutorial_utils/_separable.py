@@ -155,8 +155,9 @@ def _blocks(
             return _work(start, stop)
 
     def _work(start: int, stop: int) -> bool:
-        first = int(line.low[start])
-        block = array[first : int(high[stop - 1]) + 1]
+        # the input planes this block reads (decreasing when the axis is mirrored: a negative scale)
+        first = int(min(line.low[start:stop].min(), high[start:stop].min()))
+        block = array[first : int(max(line.low[start:stop].max(), high[start:stop].max())) + 1]
         for step in before:
             block = _blend(block, step)
         if line.weight is None or line.one_minus is None:

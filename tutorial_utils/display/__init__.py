@@ -14,13 +14,14 @@ serves its names on first use).
   writer; :mod:`._layout`: where the panels go), so a slider move costs a
   few milliseconds.
 * Topic figures: :mod:`.crop_plots`, :mod:`.intensity_plots`,
-  :mod:`.elastic_plots`.
+  :mod:`.elastic_plots`, :mod:`.dataset_plots`.
 * The pure functions underneath: :mod:`~tutorial_utils.display.slicing`
   (slices, aspect, orientation letters) and
   :mod:`~tutorial_utils.display.overlay` (windowing, label colours).
 """
 
 from .crop_plots import crop_box_annotator, draw_crop_box
+from .dataset_plots import show_fingerprint
 from .elastic_plots import grid_label, show_deformation_grid, show_displacement_magnitude, show_jacobian
 from .explorer import TransformExplorer
 from .intensity_plots import (
@@ -57,6 +58,7 @@ __all__ = [
     "show_comparison",
     "show_deformation_grid",
     "show_displacement_magnitude",
+    "show_fingerprint",
     "show_jacobian",
     "show_mid_slice",
     "show_slices",

@@ -215,6 +215,7 @@ INVERSES: dict[str, Inverse] = {
     "percentile_clip": Inverse("intensity", reason=f"{_NOT_UNDONE}: it clips the tails"),
     "normalize": Inverse("intensity", reason=f"{_NOT_UNDONE}: the mean and spread it removed are not recorded"),
     "noise": Inverse("intensity", reason=f"{_NOT_UNDONE}: noise destroys information"),
+    "ct_normalize": Inverse("intensity", reason=f"{_NOT_UNDONE}: it clips to the dataset's HU range first"),
     "bias_field": Inverse(
         "intensity", reason=f"{_NOT_UNDONE} here: its field lives on the grid of its own time, not the prediction's"
     ),
