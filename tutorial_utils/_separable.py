@@ -140,7 +140,6 @@ def _blocks(
     after = _block_passes(lines, axes[k + 1 :], blended)
     line = lines[0]
     high = line.low if line.high is None else line.high
-    # per output plane: the two input planes and their weights, as Python numbers (float32 values: same products)
     out = np.empty(shape, dtype=array.dtype)
 
     def work(start: int, stop: int, state: None) -> bool:
