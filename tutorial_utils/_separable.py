@@ -171,9 +171,12 @@ def _blocks(
             np.copyto(out[start:stop], mixed)
         return out.dtype.kind in "biu" or bool(np.isfinite(out[start:stop]).all())
 
-    plane_values = max(1, int(np.prod(blended)))
-    size = max(1, min(BLOCK_VALUES // plane_values, -(-shape[0] // _threads.num_threads())))
-    chunks = [(a, min(a + size, shape[0])) for a in range(0, shape[0], size)]
+    # about BLOCK_VALUES per block, and a multiple of the thread count of blocks of equal size (balanced threads)
+    threads = _threads.num_threads()
+    blocks = -(-shape[0] * max(1, int(np.prod(blended))) // BLOCK_VALUES)
+    blocks = min(shape[0], -(-blocks // threads) * threads)
+    edges = np.linspace(0, shape[0], blocks + 1).round().astype(int)
+    chunks = [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
     return out, all(_threads.run_chunks(chunks, work, out.size))
 
 
