@@ -21,7 +21,7 @@ VOLUME_TEXT = {
     "mni": "the 1 mm MNI152 template",
     "256": "the same template resized to 256^3 and given 1 mm voxels, so the head fills the grid",
     "ct512": "a clinical-size CT: the course's CT phantom generated at 0.7x0.7x1.0 mm, in HU "
-    "(1 to 3 timed calls per measurement; every operation but the viewer)",
+    "(3 timed calls per measurement, 1 for a call over 2 s; every operation but the viewer)",
 }
 
 Results = Mapping[tuple[str, str, str], Measurement]  # (library, op, volume) -> measurement
@@ -115,7 +115,8 @@ def markdown(
         "",
         f"Machine: {environment.get('cpus', '?')} CPUs ({environment.get('cpu', 'unknown CPU')}), "
         f"{environment.get('machine', '')}; torch uses {environment.get('torch threads', '?')} threads "
-        "(its default: all cores); ours uses all cores too.",
+        "(its default: all cores); ours uses all cores too."
+        + (f" Load average (runnable processes, this run's included): {header['load']}." if header.get("load") else ""),
         "",
         "Versions: "
         + ", ".join(

@@ -55,7 +55,7 @@ def _line(scale: float, offset: float, n_in: int, n_out: int, order: int) -> _Li
 
 
 class _Pass(NamedTuple):
-    """A 1-D pass along volume ``axis`` 1 or 2 of a block of planes.
+    """A 1-D pass along ``axis`` of a block of planes.
 
     ``low`` and ``high`` are slices where the indices are evenly spaced (a
     view instead of a gather: a 2x downsampling reads every other voxel), and
@@ -140,14 +140,6 @@ def _blocks(
     after = _block_passes(lines, axes[k + 1 :], blended)
     line = lines[0]
     high = line.low if line.high is None else line.high
-    # per output plane: the two input planes and their weights, as Python numbers (float32 values: same products)
-    rows = list(
-        zip(
-            line.low.tolist(),
-            high.tolist(),
-            *(() if line.weight is None else (line.weight.tolist(), line.one_minus.tolist())),
-        )
-    )
     out = np.empty(shape, dtype=array.dtype)
 
     def work(start: int, stop: int, state: None) -> bool:
@@ -162,13 +154,15 @@ def _blocks(
             block = _blend(block, step)
         if line.weight is None or line.one_minus is None:
             mixed = block[line.low[start:stop] - first]
-        else:  # the same arithmetic as _blend: high * w + low * (1 - w), plane by plane
-            mixed = np.empty((stop - start, *block.shape[1:]), dtype=block.dtype)
-            lower = np.empty(block.shape[1:], dtype=block.dtype)
-            for plane, (i, j, w, v) in enumerate(rows[start:stop]):
-                np.multiply(block[j - first], w, out=mixed[plane])
-                np.multiply(block[i - first], v, out=lower)
-                mixed[plane] += lower
+        else:  # the same arithmetic as _blend: high * w + low * (1 - w), a few calls per block
+            step = _Pass(
+                0,
+                _as_slice(line.low[start:stop] - first),
+                _as_slice(high[start:stop] - first),
+                line.weight[start:stop, None, None],
+                line.one_minus[start:stop, None, None],
+            )
+            mixed = _blend(block, step)
         for step in after[:-1]:
             mixed = _blend(mixed, step)
         if after:
@@ -177,9 +171,12 @@ def _blocks(
             np.copyto(out[start:stop], mixed)
         return out.dtype.kind in "biu" or bool(np.isfinite(out[start:stop]).all())
 
-    plane_values = max(1, int(np.prod(blended)))
-    size = max(1, min(BLOCK_VALUES // plane_values, -(-shape[0] // _threads.num_threads())))
-    chunks = [(a, min(a + size, shape[0])) for a in range(0, shape[0], size)]
+    # about BLOCK_VALUES per block, and a multiple of the thread count of blocks of equal size (balanced threads)
+    threads = _threads.num_threads()
+    blocks = -(-shape[0] * max(1, int(np.prod(blended))) // BLOCK_VALUES)
+    blocks = min(shape[0], -(-blocks // threads) * threads)
+    edges = np.linspace(0, shape[0], blocks + 1).round().astype(int)
+    chunks = [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
     return out, all(_threads.run_chunks(chunks, work, out.size))
 
 
