@@ -23,7 +23,7 @@ import tutorial_utils as tu
 from tutorial_utils import reorient
 from tutorial_utils.dataset import sample
 from tutorial_utils.dataset.cases import list_cases
-from tutorial_utils.dataset.cluster import start_local_cluster
+from tutorial_utils.dataset.cluster import run_tasks, start_local_cluster
 from tutorial_utils.dataset.fingerprint import DatasetFingerprint
 from tutorial_utils.dataset.plan import make_plan
 from tutorial_utils.dataset.transforms import ct_normalize_volume
@@ -322,6 +322,25 @@ def test_a_worker_killed_mid_run_is_replaced_and_every_case_still_completes(data
     assert set(manifest["status"]) == {"done"}
     assert dict(zip(manifest["case"], manifest["output_hash"])) == reference[0]
     assert len(list(markers.iterdir())) > len(manifest)  # the killed worker's case started again elsewhere
+
+
+def started_at(task):
+    """When this task started (a clock shared by every process of the machine), after which it takes 0.2 s."""
+    start = time.monotonic()
+    time.sleep(0.2)
+    return start
+
+
+def test_the_largest_cases_start_first_one_per_worker_thread(client):
+    """Longest first: whatever order the tasks come in, they start by decreasing priority (the input size)."""
+    priorities = [3, 7, 1, 8, 5, 2]
+    starts = {}
+    for position, start, error in run_tasks(client, started_at, priorities, priorities=priorities, progress=False):
+        assert error is None
+        starts[priorities[position]] = start
+    by_start = sorted(starts, key=starts.get)
+    assert set(by_start[:2]) == {8, 7} and set(by_start[2:4]) == {5, 3} and set(by_start[4:]) == {2, 1}
+    assert client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.WORKER_SATURATION) == 1.0
 
 
 def test_augment_and_save_gives_the_same_files_on_a_cluster_and_here(client, tmp_path):
