@@ -35,8 +35,6 @@ VOLUMES = ("mni", "256", "ct512")
 #: slowed by mapping fresh memory), 1 for a call over 2 s, so that `make bench` stays near 10 minutes on
 #: 2 cores: the peers' slow calls on it take 5 to 150 s each.
 CT512_CALLS = {"min_calls": 3, "max_calls": 3, "timeout_s": 600.0}
-#: Operations not run on the clinical CT, and why.
-CT512_SKIPPED = {"viewer": "the viewer rows are measured on mni and 256"}
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -130,8 +128,6 @@ def main(argv: list[str] | None = None) -> None:
         floors[vol.name] = harness.measure("memcpy", "memcpy", harness.memcpy_setup, vol, policy)
         print(f"{vol.name}: memcpy {report._ms(floors[vol.name].median_s)} ms", flush=True)
         for key in args.ops:
-            if vol.name == "ct512" and key in CT512_SKIPPED:
-                continue
             for lib in args.libraries:
                 if lib in missing:
                     results[(lib, key, vol.name)] = harness.Measurement(lib, key, vol.name, error=missing[lib])
