@@ -70,17 +70,7 @@ def process_case(task: dict[str, Any]) -> dict[str, Any]:
     (imports included): what a worker needs, at no cost (tracing every
     allocation would slow the case down by a third).
     """
-    row = {k: task[k] for k in ("case", "index", "image", "label", "pipeline", "seed")}
-    row.update(
-        status="failed",
-        error="",
-        output_image="",
-        output_label="",
-        output_history="",
-        output_hash="",
-        history="",
-        worker=_worker_name(),
-    )
+    row = _unfinished_row(task, worker=_worker_name())
     start = time.perf_counter()
     try:
         volume = Volume.from_nifti(task["image"], task["label"] or None)
@@ -127,20 +117,26 @@ def describe_pipeline(pipeline: Transform) -> str:
     return text
 
 
-def _failed_row(task: dict[str, Any], error: BaseException) -> dict[str, Any]:
+def _unfinished_row(task: dict[str, Any], *, worker: str) -> dict[str, Any]:
+    """The manifest row of ``task`` before it is done: its identity, status failed, no outputs."""
     row = {k: task[k] for k in ("case", "index", "image", "label", "pipeline", "seed")}
     row.update(
         status="failed",
-        error=f"{type(error).__name__}: {error}",
-        seconds=float("nan"),
-        peak_memory_mib=float("nan"),
+        error="",
         output_image="",
         output_label="",
         output_history="",
         output_hash="",
         history="",
-        worker="",
+        worker=worker,
     )
+    return row
+
+
+def _failed_row(task: dict[str, Any], error: BaseException) -> dict[str, Any]:
+    """The row of a case whose worker never returned one (Dask gave up on it or the call raised)."""
+    row = _unfinished_row(task, worker="")
+    row.update(error=f"{type(error).__name__}: {error}", seconds=float("nan"), peak_memory_mib=float("nan"))
     return row
 
 

@@ -131,24 +131,17 @@ def make_control(name: str, spec: Any) -> widgets.Widget:
         else:
             n_steps = int(round((high - low) / step))
             value = round(low + step * (n_steps // 2), 12)
-        if integer:
-            return widgets.IntSlider(
-                value=int(value),
-                min=int(low),
-                max=int(high),
-                step=int(step),
-                description=name,
-                continuous_update=False,
-                **readable(name),
-            )
-        return widgets.FloatSlider(
-            value=float(value),
-            min=float(low),
-            max=float(high),
-            step=float(step),
+        kind, cast, extra = (
+            (widgets.IntSlider, int, {}) if integer else (widgets.FloatSlider, float, {"readout_format": ".3g"})
+        )
+        return kind(
+            value=cast(value),
+            min=cast(low),
+            max=cast(high),
+            step=cast(step),
             description=name,
             continuous_update=False,
-            readout_format=".3g",
+            **extra,
             **readable(name),
         )
     raise TypeError(
