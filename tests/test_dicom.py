@@ -8,9 +8,9 @@ import shutil
 import warnings
 
 import numpy as np
+import pydicom
 import pytest
 
-pydicom = pytest.importorskip("pydicom")
 with warnings.catch_warnings():  # "The DICOM readers are highly experimental": we use only its affine
     warnings.simplefilter("ignore", UserWarning)
     from nibabel.nicom import dicomwrappers  # noqa: E402

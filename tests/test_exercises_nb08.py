@@ -5,13 +5,12 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
+import pydicom
 import pytest
+from pydicom.data import get_testdata_file
 
-pydicom = pytest.importorskip("pydicom")
-from pydicom.data import get_testdata_file  # noqa: E402
-
-from tutorial_utils import Volume, load_sample, save_dicom_series  # noqa: E402
-from tutorial_utils.exercises import nb08  # noqa: E402
+from tutorial_utils import Volume, load_sample, save_dicom_series
+from tutorial_utils.exercises import nb08
 
 
 def test_exercise_1_accepts_a_flip_with_the_right_affine(capsys):
