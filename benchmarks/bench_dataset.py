@@ -50,7 +50,6 @@ from tutorial_utils.dataset.cluster import close_quietly, start_local_cluster, w
 from tutorial_utils.dataset.preprocess import describe_pipeline, peak_rss_mib, process_case
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-BEGIN, END = "<!-- bench_dataset: begin -->", "<!-- bench_dataset: end -->"
 MIB = 2**20
 
 
@@ -236,7 +235,7 @@ def report(args, sizes, results, loads, read_mib, written_mib, task_bytes, row_b
 
 
 def write_results(text: str) -> None:
-    write_section(RESULTS, f"{BEGIN}\n{text}\n{END}", BEGIN, END)
+    write_section(RESULTS, "bench_dataset", text)
     print(f"wrote the section into {RESULTS}")
 
 

@@ -16,7 +16,6 @@ import datetime
 import functools
 import importlib
 import os
-import re
 import shlex
 import sys
 import time
@@ -27,6 +26,7 @@ from typing import Any
 import harness
 import operations
 import report
+from timing import kept_sections
 
 HERE = Path(__file__).resolve().parent
 MODULES = {"ours": "ops_ours", "torchio": "ops_torchio", "monai": "ops_monai"}
@@ -100,13 +100,6 @@ def _displacement(draws: int, volume: harness.BenchVolume, libraries: list[str])
     return found
 
 
-def _kept_sections(path: Path) -> str:
-    """The sections other scripts wrote into ``path`` between ``<!-- name: start/end -->`` markers, to keep."""
-    old = path.read_text() if path.exists() else ""
-    found = re.finditer(r"<!-- ([\w-]+): start -->.*?<!-- \1: end -->", old, re.S)
-    return "".join("\n" + match.group(0) + "\n" for match in found)
-
-
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
     started = time.perf_counter()
@@ -158,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     args.output_dir.mkdir(parents=True, exist_ok=True)
     text = report.markdown(results, ordered, floors, _settings(modules), displacement, harness.environment(), header)
     path = args.output_dir / "RESULTS.md"
-    path.write_text(text + _kept_sections(path))
+    path.write_text(text + kept_sections(path))
     report.chart(results, ordered, floors, args.output_dir / "results.png")
     print(f"wrote {args.output_dir / 'RESULTS.md'} and results.png in {duration:.0f} s", flush=True)
 

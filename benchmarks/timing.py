@@ -62,13 +62,28 @@ def report(title: str, cases: dict[str, Callable[[], object]], repeats: int, wid
         print(f"{name:{width}s} {seconds * 1e3:9.2f} {seconds / reference:9.1f} {peak:9.1f}")
 
 
-def write_section(path: Path, text: str, start: str, end: str) -> None:
-    """Put ``text`` (which begins with ``start`` and ends with ``end``) into ``path``, replacing an older one.
+def section_markers(name: str) -> tuple[str, str]:
+    """The HTML comments around the RESULTS.md section that the benchmark script ``name`` owns."""
+    return f"<!-- {name}: start -->", f"<!-- {name}: end -->"
+
+
+def write_section(path: Path, name: str, body: str) -> None:
+    """Put ``body`` between the markers of section ``name`` in ``path``, replacing an older one.
 
     Each standalone benchmark script owns one marked section of RESULTS.md;
-    ``run_all.py`` keeps those sections when it rewrites the rest.
+    ``run_all.py`` keeps those sections (:func:`kept_sections`) when it
+    rewrites the rest.
     """
+    start, end = section_markers(name)
+    text = f"{start}\n{body}\n{end}"
     old = path.read_text() if path.exists() else ""
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     new = pattern.sub(lambda _: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text + "\n"
     path.write_text(new)
+
+
+def kept_sections(path: Path) -> str:
+    """Every section of ``path`` between the markers of :func:`section_markers`, each on its own lines: what to keep."""
+    old = path.read_text() if path.exists() else ""
+    found = re.finditer(r"<!-- ([\w-]+): start -->.*?<!-- \1: end -->", old, re.S)
+    return "".join("\n" + match.group(0) + "\n" for match in found)
