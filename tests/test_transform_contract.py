@@ -53,6 +53,18 @@ STEP_EXAMPLES: dict[str, dict] = {
     "elastic": {"seed": 3, "num_control_points": 5, "max_displacement": 2.0},
     "skipped": {"transform": "random_flip"},
     "ct_normalize": {"low": 90.0, "high": 150.0, "mean": 100.0, "std": 20.0},  # issue 16 (dataset plan)
+    # issue 24: MRI artifacts
+    "motion": {
+        "degrees": ((3.0, -2.0, 5.0), (0.0, 4.0, -3.0)),
+        "translation": ((1.0, 0.0, -2.0), (0.5, 1.5, 0.0)),
+        "times": (0.3, 0.7),
+        "axis": 1,
+    },
+    "ghosting": {"intensity": 0.6, "period": 3, "axis": 0},
+    "spike": {"positions": ((0.1, -0.3, 0.25),), "intensity": 0.3},
+    "gibbs": {"fraction": 0.5, "axes": (0, 2)},
+    "thick_slices": {"thickness": 5.0, "axis": 2},
+    "rician_noise": {"std": 5.0, "seed": 3},
 }
 
 #: Keyword arguments random transforms need beyond their defaults on the test volume.

@@ -17,7 +17,7 @@ Conventions (the same in every module and notebook):
 Architecture:
 
 * One subpackage per topic (``spatial``, ``crop``, ``intensity``,
-  ``elastic``), each with two layers. Array modules (``ops``, ``*_ops``,
+  ``elastic``, ``mri``, ...), each with two layers. Array modules (``ops``, ``*_ops``,
   ``elastic.field``, ``elastic.stats``) take and return numpy arrays and
   import nothing from ``volume``, ``records``, ``pipeline`` or ``display``.
   Volume modules (``transforms``, ``*_transforms``) take and return a
@@ -167,6 +167,32 @@ from .dataset import (
 )
 
 # --- end issue 16 ---
+# --- issue 24: MRI artifacts from k-space ---
+# isort: split
+from .mri import (
+    from_kspace,
+    ghosting,
+    ghosting_volume,
+    gibbs,
+    gibbs_volume,
+    motion,
+    motion_volume,
+    random_anisotropy,
+    random_ghosting,
+    random_gibbs,
+    random_motion,
+    random_rician_noise,
+    random_spike,
+    rician_noise,
+    rician_noise_volume,
+    spike,
+    spike_volume,
+    thick_slices,
+    thick_slices_volume,
+    to_kspace,
+)
+
+# --- end issue 24 ---
 
 __version__ = "0.2.0"
 
@@ -300,6 +326,28 @@ __all__ = [
     "preprocess_dataset",
     "read_manifest",
     # --- end issue 16 ---
+    # --- issue 24: MRI artifacts (the bias field stays under intensity) ---
+    "from_kspace",
+    "ghosting",
+    "ghosting_volume",
+    "gibbs",
+    "gibbs_volume",
+    "motion",
+    "motion_volume",
+    "random_anisotropy",
+    "random_ghosting",
+    "random_gibbs",
+    "random_motion",
+    "random_rician_noise",
+    "random_spike",
+    "rician_noise",
+    "rician_noise_volume",
+    "spike",
+    "spike_volume",
+    "thick_slices",
+    "thick_slices_volume",
+    "to_kspace",
+    # --- end issue 24 ---
 ]
 
 
