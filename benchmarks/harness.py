@@ -334,6 +334,25 @@ def memcpy_setup(volume: BenchVolume) -> Callable[[], Any]:
     return call
 
 
+def fft_setup(volume: BenchVolume) -> Callable[[], Any]:
+    """The floor of a k-space artifact done the plain way: one forward and one inverse FFT of the image.
+
+    ``scipy.fft.rfftn`` then ``irfftn`` (float32 in, complex64 between: the cheapest exact round trip
+    of a real volume), on as many threads as the package uses.
+    """
+    import scipy.fft
+
+    import tutorial_utils as tu
+
+    workers = tu.num_threads()
+
+    def call() -> np.ndarray:
+        spectrum = scipy.fft.rfftn(volume.image, workers=workers)
+        return scipy.fft.irfftn(spectrum, s=volume.shape, workers=workers, overwrite_x=True)
+
+    return call
+
+
 def environment() -> dict[str, str]:
     """Versions and machine facts for the report."""
     import platform

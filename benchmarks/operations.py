@@ -36,6 +36,31 @@ ELASTIC_MAX_DISPLACEMENT_MM = 8.0
 #: Slider steps of the viewer benchmark: the axial index moves by this many voxels per update.
 VIEWER_STEP = 7
 
+#: MRI artifacts (issue 24). Motion: two movements (rotation in degrees about the three axes,
+#: shift in mm), at these fractions of the scan, k-space segments along the last axis (TorchIO's
+#: fixed choice); deterministic in every library (TorchIO's ``Motion``), so the poses match.
+MOTION_DEGREES = ((4.0, -3.0, 6.0), (-2.0, 5.0, 3.0))
+MOTION_TRANSLATION_MM = ((2.0, -1.0, 3.0), (-3.0, 2.0, 1.0))
+MOTION_TIMES = (0.35, 0.7)
+MOTION_AXIS = 2
+#: Ghosting: every other k-space line (one ghost at N/2) along the anterior-posterior axis loses half its signal.
+GHOST_PERIOD = 2
+GHOST_INTENSITY = 0.5
+GHOST_AXIS = 1
+#: Spike: one k-space point at this position (fraction of k-space from its centre, per axis), as
+#: high as this fraction of the k-space centre.
+SPIKE_POSITION = (0.1, -0.3, 0.25)
+SPIKE_INTENSITY = 0.5
+#: Gibbs: the central half of k-space kept along every axis (ours: a box; MONAI: a sphere of the
+#: same half-width, see ops_monai.py).
+GIBBS_FRACTION = 0.5
+#: Anisotropy: 4 mm slices along the last axis (1 mm voxels: a downsampling factor of 4).
+ANISOTROPY_THICKNESS_MM = 4.0
+ANISOTROPY_AXIS = 2
+#: Rician noise: standard deviation of each channel's Gaussian noise, in image units (the MNI
+#: template spans 0-255).
+RICIAN_STD = 5.0
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -43,13 +68,16 @@ class Operation:
 
     ``target`` is the largest acceptable ratio of our median time to the faster
     peer's (issue 10; resize 1.0 since issue 18); ``with_label`` says whether the label map is transformed
-    too (Volume transforms), in every library.
+    too (Volume transforms), in every library. ``floor`` is the reference our time is also divided by:
+    ``"memcpy"`` (a copy of the image) or ``"fft"`` (one forward and one inverse FFT of the volume,
+    the floor of a k-space artifact computed the plain way; issue 24).
     """
 
     key: str
     title: str
     target: float
     with_label: bool = False
+    floor: str = "memcpy"
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -66,6 +94,12 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("minmax", "min-max to [0, 1]", 0.5),
     Operation("elastic", "random elastic (linear; label nearest)", 0.15, True),
     Operation("viewer", "viewer update (move the axial slice, 960 px PNG)", 0.5),
+    Operation("motion", "MRI motion, 2 movements (k-space segments)", 0.5, floor="fft"),
+    Operation("ghosting", "MRI ghosting, every other k-space line", 0.5, floor="fft"),
+    Operation("spike", "MRI spike (one k-space point)", 0.5, floor="fft"),
+    Operation("gibbs", "MRI Gibbs ringing, half of k-space kept", 0.5, floor="fft"),
+    Operation("anisotropy", f"MRI thick slices, {ANISOTROPY_THICKNESS_MM:g} mm along axis 2", 0.5),
+    Operation("rician", "MRI Rician noise", 0.5),
 )
 
 #: Largest acceptable peak memory, as a multiple of the image's size in bytes (issue 18).

@@ -116,10 +116,15 @@ def main(argv: list[str] | None = None) -> None:
 
     results: dict[tuple[str, str, str], harness.Measurement] = {}
     floors: dict[str, harness.Measurement] = {}
+    fft_floors: dict[str, harness.Measurement] = {}
+    needs_fft = any(operations.OPERATION_BY_KEY[key].floor == "fft" for key in args.ops)
     for vol in (volumes[name] for name in args.volumes):
         policy = policies[vol.name]
         floors[vol.name] = harness.measure("memcpy", "memcpy", harness.memcpy_setup, vol, policy)
         print(f"{vol.name}: memcpy {report._ms(floors[vol.name].median_s)} ms", flush=True)
+        if needs_fft:
+            fft_floors[vol.name] = harness.measure("fft", "fft", harness.fft_setup, vol, policy)
+            print(f"{vol.name}: FFT floor {report._ms(fft_floors[vol.name].median_s)} ms", flush=True)
         for key in args.ops:
             for lib in args.libraries:
                 if lib in missing:
@@ -149,7 +154,9 @@ def main(argv: list[str] | None = None) -> None:
     }
     ordered = [volumes[name] for name in args.volumes]
     args.output_dir.mkdir(parents=True, exist_ok=True)
-    text = report.markdown(results, ordered, floors, _settings(modules), displacement, harness.environment(), header)
+    text = report.markdown(
+        results, ordered, floors, _settings(modules), displacement, harness.environment(), header, fft_floors
+    )
     path = args.output_dir / "RESULTS.md"
     path.write_text(text + kept_sections(path))
     report.chart(results, ordered, floors, args.output_dir / "results.png")

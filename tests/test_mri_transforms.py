@@ -132,3 +132,16 @@ def test_bias_field_is_part_of_the_mri_topic_without_a_new_record_name():
 
     assert mri.random_bias_field is tu.random_bias_field
     assert tu.random_bias_field(volume(), rng=0).history[-1].name == "bias_field"
+
+
+def test_rician_noise_depends_on_the_seed_and_shape_not_on_the_thread_count():
+    x = blob_image((40, 64, 64))  # 4 noise blocks
+    try:
+        tu.set_num_threads(1)
+        one = tu.rician_noise(x, 2.0, rng=7)
+        tu.set_num_threads(3)
+        three = tu.rician_noise(x, 2.0, rng=7)
+    finally:
+        tu.set_num_threads(None)
+    np.testing.assert_array_equal(one, three)
+    assert not np.array_equal(one, tu.rician_noise(x, 2.0, rng=8))

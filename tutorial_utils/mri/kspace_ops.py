@@ -175,27 +175,28 @@ def signed_frequencies(n: int) -> np.ndarray:
     return np.rint(scipy.fft.fftfreq(n) * n).astype(np.intp)
 
 
-def map_lines(arrays: Sequence[np.ndarray], axis: int, work: Callable[[list[np.ndarray]], np.ndarray]) -> np.ndarray:
-    """``out`` with ``out[slab] = work([a[slab] for a in arrays])`` over slabs that keep ``axis`` whole.
+Slab = tuple[slice, slice, slice]
+
+
+def map_lines(shape: tuple[int, ...], axis: int, work: Callable[[Slab], np.ndarray]) -> np.ndarray:
+    """A float32 array of ``shape`` filled slab by slab: ``out[slab] = work(slab)``, each slab whole along ``axis``.
 
     Each MRI artifact here changes whole k-space lines along one axis (the
     phase-encoding axis): every image column along that axis is transformed
     on its own, so the volume can be cut into slabs across another axis and
     the slabs done in parallel (:func:`~tutorial_utils._threads.run_chunks`),
     each with a small scratch spectrum instead of one of the whole volume.
-    ``work`` returns the float32 output slab.
+    ``slab`` is a tuple of slices into the volume.
     """
-    shape = arrays[0].shape
     across = 1 if axis == 0 else 0
     out = np.empty(shape, np.float32)
 
     def run(start: int, stop: int, _state: Any) -> None:
         index = [slice(None)] * 3
         index[across] = slice(start, stop)
-        out[tuple(index)] = work([a[tuple(index)] for a in arrays])
+        out[tuple(index)] = work(tuple(index))  # type: ignore[arg-type]
 
-    bounds = slab_bounds(shape[across], num_threads())
-    run_chunks(bounds, run, out.size)
+    run_chunks(slab_bounds(shape[across], num_threads()), run, out.size)
     return out
 
 

@@ -12,7 +12,8 @@ differences from TorchIO, both physical:
   of k-space. Here every pose is expressed relative to the pose held while
   the centre was measured: the image shows the anatomy at that pose, and
   every other pose is a movement away from it.
-* Only the phase-encoding axis is transformed. Each segment is a set of
+* Only the phase-encoding axis is transformed, slab by slab (each pose's
+  slab resampled as it is needed, so no moved volume is held whole). Each segment is a set of
   whole lines along the other two axes, so their transforms cancel between
   the forward and the inverse: ``|F_pe^-1 (sum_p M_p F_pe x_p)|`` with
   ``M_p`` the lines of pose ``p``. TorchIO transforms every pose's whole
@@ -27,9 +28,10 @@ from typing import Any
 import numpy as np
 import scipy.fft
 
-from .._checks import as_triple, check_axis, check_order, describe
-from ..spatial.affine_ops import affine_matrix, apply_affine
-from .kspace_ops import check_magnitude, map_lines, signed_frequencies
+from .._checks import as_triple, check_axis, describe
+from .._resampling import affine_transform, block_occupancy
+from ..spatial.affine_ops import affine_matrix
+from .kspace_ops import Slab, check_magnitude, map_lines, signed_frequencies
 
 
 def check_poses(degrees: Any, translation: Any, times: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -102,7 +104,6 @@ def motion(
     times: Sequence[float],
     axis: int = 2,
     spacing: Sequence[float] | float = 1.0,
-    order: int = 1,
 ) -> np.ndarray:
     """Motion artifact: the head moves to new poses while k-space lines along ``axis`` are measured.
 
@@ -132,9 +133,9 @@ def motion(
         The phase-encoding axis: the axis along which lines are measured
         one after the other.
     spacing : float or (3,) sequence of float
-        Voxel size in mm (rotations and shifts act in mm).
-    order : int
-        Interpolation order of the moved poses (1 linear, as TorchIO's default).
+        Voxel size in mm (rotations and shifts act in mm). The moved poses
+        are resampled linearly (TorchIO's default), the outside filled with
+        the image minimum.
 
     Returns
     -------
@@ -154,7 +155,6 @@ def motion(
     x = check_magnitude(image)
     degrees, translation, times = check_poses(degrees, translation, times)
     axis = check_axis(axis)
-    order = check_order(order)
     spacing = as_triple(spacing, "spacing", positive=True, allow_zero=False)
     n = x.shape[axis]
     bounds = segment_bounds(n, times)
@@ -163,14 +163,29 @@ def motion(
     centred = signed_frequencies(n) + n // 2  # centred line of each FFT index
     line_pose = np.searchsorted(bounds[1:], centred, side="right")
     poses = [p for p in range(len(matrices)) if (line_pose == p).any()]
-    images = [x if np.allclose(matrices[p], np.eye(4)) else apply_affine(x, matrices[p], order=order) for p in poses]
     offsets = centred - n // 2
+    fill = float(x.min())
+    moved = [p for p in poses if not np.allclose(matrices[p], np.eye(4))]
+    occupancy = block_occupancy(x, fill) if moved else None
 
-    def work(slabs: list[np.ndarray]) -> np.ndarray:
-        spectrum = np.empty(slabs[0].shape, np.complex64)
+    def pose_slab(pose: int, slab: Slab) -> np.ndarray:
+        """The slab of the image seen at ``pose``: resampled here, so no moved volume is ever held whole."""
+        if pose not in moved:
+            return x[slab]
+        matrix = matrices[pose]
+        start = np.array([s.start or 0 for s in slab], dtype=np.float64)
+        shape = tuple(len(range(*s.indices(size))) for s, size in zip(slab, x.shape))
+        linear, offset = matrix[:3, :3], matrix[:3, 3] + matrix[:3, :3] @ start
+        return affine_transform(
+            x, linear, offset, output_shape=shape, order=1, cval=fill, threads=1, occupancy=occupancy
+        )
+
+    def work(slab: Slab) -> np.ndarray:
+        spectrum = np.empty(x[slab].shape, np.complex64)
         index: list[Any] = [slice(None)] * 3
-        for pose, slab in zip(poses, slabs):
-            half = scipy.fft.rfft(slab, axis=axis)  # offsets 0 .. n // 2; a real image's negative ones mirror them
+        for pose in poses:
+            # offsets 0 .. n // 2; a real image's negative ones are their complex conjugates
+            half = scipy.fft.rfft(pose_slab(pose, slab), axis=axis)
             for sign in (1, -1):
                 lines = np.flatnonzero((line_pose == pose) & (sign * offsets >= 0) & ((sign > 0) | (offsets != 0)))
                 index[axis] = lines
@@ -178,7 +193,7 @@ def motion(
                 spectrum[tuple(index)] = values if sign > 0 else np.conj(values)
         return np.abs(scipy.fft.ifft(spectrum, axis=axis, overwrite_x=True))
 
-    return map_lines(images, axis, work)
+    return map_lines(x.shape, axis, work)
 
 
 __all__ = ["check_poses", "motion", "pose_matrices", "segment_bounds"]

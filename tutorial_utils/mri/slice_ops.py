@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 
 from .._checks import as_float32_image, as_triple, check_axis, check_number
-from .kspace_ops import map_lines
 
 
 def slab_edges(n: int, voxels_per_slice: float) -> np.ndarray:
@@ -43,6 +42,9 @@ def slab_edges(n: int, voxels_per_slice: float) -> np.ndarray:
 
 def thick_slices(image: Any, thickness: float, *, axis: int = 2, spacing: Sequence[float] | float = 1.0) -> np.ndarray:
     """Average ``image`` over slices ``thickness`` mm thick along ``axis``, then interpolate back to its grid.
+
+    Both steps are linear along ``axis`` (:func:`slice_matrices`), so each is
+    one matrix product over all the volume's lines at once (BLAS).
 
     Parameters
     ----------
@@ -79,33 +81,43 @@ def thick_slices(image: Any, thickness: float, *, axis: int = 2, spacing: Sequen
     ratio = thickness / spacing[axis]
     if ratio <= 1 + 1e-9 or n == 1:
         return x.copy()
-    edges = slab_edges(n, ratio)
-    floor = np.minimum(np.floor(edges).astype(np.intp), n - 1)
-    part = (edges - floor).astype(np.float64)
-    widths = np.diff(edges)
+    average, interpolate = slice_matrices(n, ratio)
+    if axis == 2:  # lines are the rows of a 2D view: two matrix products
+        return (x.reshape(-1, n) @ average.T @ interpolate.T).reshape(x.shape)
+    front = x if axis == 0 else np.ascontiguousarray(np.moveaxis(x, axis, 0))
+    out = (interpolate @ (average @ front.reshape(n, -1))).reshape(front.shape)
+    return out if axis == 0 else np.ascontiguousarray(np.moveaxis(out, 0, axis))
+
+
+def slice_matrices(n: int, voxels_per_slice: float) -> tuple[np.ndarray, np.ndarray]:
+    """The two steps of :func:`thick_slices` along one axis, as small matrices.
+
+    ``average`` (slices x n): row ``q`` holds the fraction of slice ``q`` that
+    each voxel covers (a box slice profile, rows summing to 1);
+    ``interpolate`` (n x slices): linear interpolation at each voxel between
+    the two nearest slice centres (constant beyond the outermost ones).
+
+    Examples
+    --------
+    >>> average, interpolate = slice_matrices(4, 2.0)
+    >>> average.tolist()
+    [[0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.5, 0.5]]
+    >>> interpolate.tolist()
+    [[1.0, 0.0], [0.75, 0.25], [0.25, 0.75], [0.0, 1.0]]
+    """
+    edges = slab_edges(n, voxels_per_slice)
+    voxels = np.arange(n, dtype=np.float64)
+    overlap = np.minimum(edges[1:, None], voxels + 1) - np.maximum(edges[:-1, None], voxels)
+    average = np.clip(overlap, 0.0, None) / np.diff(edges)[:, None]
     centres = (edges[:-1] + edges[1:]) / 2 - 0.5  # in voxel indices
-    positions = np.arange(n, dtype=np.float64)
-    below = np.clip(np.searchsorted(centres, positions, side="right") - 1, 0, max(len(centres) - 2, 0))
+    interpolate = np.zeros((n, len(centres)))
+    below = np.clip(np.searchsorted(centres, voxels, side="right") - 1, 0, max(len(centres) - 2, 0))
     above = np.minimum(below + 1, len(centres) - 1)
     span = np.where(above > below, centres[above] - centres[below], 1.0)
-    weight = np.clip((positions - centres[below]) / span, 0.0, 1.0)
-    part, widths, low, high = (_along(v, axis) for v in (part, widths, 1 - weight, weight))
-
-    def work(slabs: list[np.ndarray]) -> np.ndarray:
-        slab = slabs[0]
-        total = np.cumsum(slab, axis=axis, dtype=np.float64)
-        edge = np.take(slab, floor, axis=axis)
-        integral = np.take(total, floor, axis=axis) - edge + part * edge  # the integral up to each edge
-        means = np.diff(integral, axis=axis) / widths
-        return np.take(means, below, axis=axis) * low + np.take(means, above, axis=axis) * high
-
-    return map_lines([x], axis, work)
+    weight = np.clip((voxels - centres[below]) / span, 0.0, 1.0)
+    np.add.at(interpolate, (np.arange(n), below), 1 - weight)
+    np.add.at(interpolate, (np.arange(n), above), weight)
+    return average.astype(np.float32), interpolate.astype(np.float32)
 
 
-def _along(values: np.ndarray, axis: int) -> np.ndarray:
-    shape = [1, 1, 1]
-    shape[axis] = len(values)
-    return values.reshape(shape)
-
-
-__all__ = ["slab_edges", "thick_slices"]
+__all__ = ["slab_edges", "slice_matrices", "thick_slices"]
