@@ -60,6 +60,8 @@ ANISOTROPY_AXIS = 2
 #: Rician noise: standard deviation of each channel's Gaussian noise, in image units (the MNI
 #: template spans 0-255).
 RICIAN_STD = 5.0
+#: The MRI artifacts run on the MRI volumes only (a CT has no k-space; its HU are negative).
+MRI_VOLUMES = ("mni", "256")
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ class Operation:
     peer's (issue 10; resize 1.0 since issue 18); ``with_label`` says whether the label map is transformed
     too (Volume transforms), in every library. ``floor`` is the reference our time is also divided by:
     ``"memcpy"`` (a copy of the image) or ``"fft"`` (one forward and one inverse FFT of the volume,
-    the floor of a k-space artifact computed the plain way; issue 24).
+    the floor of a k-space artifact computed the plain way; issue 24). ``volumes`` limits the volumes it
+    runs on (None: all): the MRI artifacts skip the CT, which has no k-space.
     """
 
     key: str
@@ -78,6 +81,11 @@ class Operation:
     target: float
     with_label: bool = False
     floor: str = "memcpy"
+    volumes: tuple[str, ...] | None = None
+
+    def runs_on(self, volume: str) -> bool:
+        """Whether this operation is measured on the volume named ``volume``."""
+        return self.volumes is None or volume in self.volumes
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -94,12 +102,12 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("minmax", "min-max to [0, 1]", 0.5),
     Operation("elastic", "random elastic (linear; label nearest)", 0.15, True),
     Operation("viewer", "viewer update (move the axial slice, 960 px PNG)", 0.5),
-    Operation("motion", "MRI motion, 2 movements (k-space segments)", 0.5, floor="fft"),
-    Operation("ghosting", "MRI ghosting, every other k-space line", 0.5, floor="fft"),
-    Operation("spike", "MRI spike (one k-space point)", 0.5, floor="fft"),
-    Operation("gibbs", "MRI Gibbs ringing, half of k-space kept", 0.5, floor="fft"),
-    Operation("anisotropy", f"MRI thick slices, {ANISOTROPY_THICKNESS_MM:g} mm along axis 2", 0.5),
-    Operation("rician", "MRI Rician noise", 0.5),
+    Operation("motion", "MRI motion, 2 movements (k-space segments)", 0.5, floor="fft", volumes=MRI_VOLUMES),
+    Operation("ghosting", "MRI ghosting, every other k-space line", 0.5, floor="fft", volumes=MRI_VOLUMES),
+    Operation("spike", "MRI spike (one k-space point)", 0.5, floor="fft", volumes=MRI_VOLUMES),
+    Operation("gibbs", "MRI Gibbs ringing, half of k-space kept", 0.5, floor="fft", volumes=MRI_VOLUMES),
+    Operation("anisotropy", f"MRI thick slices, {ANISOTROPY_THICKNESS_MM:g} mm along axis 2", 0.5, volumes=MRI_VOLUMES),
+    Operation("rician", "MRI Rician noise", 0.5, volumes=MRI_VOLUMES),
 )
 
 #: Largest acceptable peak memory, as a multiple of the image's size in bytes (issue 18).

@@ -117,15 +117,15 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[tuple[str, str, str], harness.Measurement] = {}
     floors: dict[str, harness.Measurement] = {}
     fft_floors: dict[str, harness.Measurement] = {}
-    needs_fft = any(operations.OPERATION_BY_KEY[key].floor == "fft" for key in args.ops)
     for vol in (volumes[name] for name in args.volumes):
         policy = policies[vol.name]
+        ops = [key for key in args.ops if operations.OPERATION_BY_KEY[key].runs_on(vol.name)]
         floors[vol.name] = harness.measure("memcpy", "memcpy", harness.memcpy_setup, vol, policy)
         print(f"{vol.name}: memcpy {report._ms(floors[vol.name].median_s)} ms", flush=True)
-        if needs_fft:
+        if any(operations.OPERATION_BY_KEY[key].floor == "fft" for key in ops):
             fft_floors[vol.name] = harness.measure("fft", "fft", harness.fft_setup, vol, policy)
             print(f"{vol.name}: FFT floor {report._ms(fft_floors[vol.name].median_s)} ms", flush=True)
-        for key in args.ops:
+        for key in ops:
             for lib in args.libraries:
                 if lib in missing:
                     results[(lib, key, vol.name)] = harness.Measurement(lib, key, vol.name, error=missing[lib])
