@@ -35,9 +35,8 @@ from matplotlib.transforms import IdentityTransform
 from ._layout import Rect
 from ._render import encode_png, letter_stamp
 from .orientation import orientation_labels
+from .style import DPI
 
-#: Matplotlib's resolution for the frame's figure: 1 point = 100/72 pixels.
-DPI = 100
 #: Orientation letter size (pixels).
 LETTER_PX = 14
 #: zlib level of the picture a notebook keeps (encoded once per display:

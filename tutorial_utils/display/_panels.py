@@ -36,23 +36,18 @@ from .slicing import (
     plane_axes,
     plane_slice,
 )
+from .style import DPI, FIGURE_WIDTH
 
 #: Colour of the orientation letters and crosshairs (readable on grey and on colour overlays).
 ACCENT = "#ffd54f"
 #: Colour of letters outside the frame (on the white page).
 LETTER_COLOR = "#b8860b"
 
-#: Resolution of every static figure (pixels per inch), whatever ``rcParams["figure.dpi"]`` says:
-#: a notebook shows a figure at its own dpi, so the size in pixels is fixed here.
-DPI = 100
-#: Width in inches of a static figure: 950 px at :data:`DPI`, so a figure fills a notebook
-#: column (about 950 px) without scaling.
-FIGURE_WIDTH = 9.5
 #: Height in inches a static panel never exceeds (a tall, narrow volume leaves white space).
 MAX_PANEL_HEIGHT = 4.0
 _PANEL_MARGIN = 0.8  # inches beside each static panel: tick labels, axis name, letters
 _ROW_MARGIN = 0.95  # inches above and below a row: title, letters, tick labels
-#: Width of a static label contour, in points (1.4 px at :data:`DPI`): visible, yet thin enough
+#: Width of a static label contour, in points (1.4 px at :data:`~tutorial_utils.display.style.DPI`): visible, yet thin enough
 #: that a cortex a few voxels thick still shows its grey levels between two outlines.
 CONTOUR_WIDTH = 1.0
 _LEGEND_ROW = 0.2  # inches per row of the label legend under the panels
@@ -113,7 +108,7 @@ def legend_height(rows: int) -> float:
 
 
 def static_figure(figsize: tuple[float, float]) -> Figure:
-    """A static figure at :data:`DPI`: constrained layout with room between panels for the letters outside them."""
+    """A static figure at :data:`~tutorial_utils.display.style.DPI`: constrained layout with room between panels for the letters outside them."""
     return Figure(figsize=figsize, dpi=DPI, layout=ConstrainedLayoutEngine(w_pad=0.1))
 
 

@@ -7,10 +7,11 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from ._panels import FIGURE_WIDTH, add_legend, draw_panel, legend_height, legend_rows, static_figure
+from ._panels import add_legend, draw_panel, legend_height, legend_rows, static_figure
 from ._static_parts import check_colorbar, check_plane, figure_legend, panel_options, region_centre, shown_shape
 from .overlay import FILL_ALPHA
 from .slicing import as_display_data, check_indices, check_region, panel_sizes_mm
+from .style import FIGURE_WIDTH
 
 #: Height in inches a one-panel figure never exceeds.
 MAX_PLANE_HEIGHT = 9.0
