@@ -143,3 +143,5 @@ def test_a_comparison_zooms_every_row_into_the_region():
     assert (nearest.label[:, :, centre[2]].T[box] != onehot.label[:, :, centre[2]].T[box]).any()
     with pytest.raises(ValueError, match="region must lie inside"):
         tu.show_slices(volume, region=((90, 0, 0), 20))
+    with pytest.raises(TypeError, match=r"region must be a voxel box \(start, size\)"):
+        tu.show_slices(volume, region=5)

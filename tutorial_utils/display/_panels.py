@@ -1,10 +1,13 @@
-"""Matplotlib pieces shared by the static figures and the widgets.
+"""Matplotlib pieces of the static figures: a panel, its letters, the label legend, the figure's size.
 
 One *panel* is one plane (sagittal, coronal or axial) drawn in one Axes: the
-image, an optional label overlay, orientation letters and a title. The
-static functions draw a panel once (image and overlay as separate artists,
-with ticks); the widgets draw one pre-blended RGBA image per panel and keep
-its artists (:class:`Panel`) to update them in place.
+image, an optional label overlay (contours or a translucent fill), orientation
+letters outside the frame, ticks and a title. A display convention or a zoom
+region only changes the Axes' data limits (reversed limits mirror the panel),
+so everything drawn in voxel coordinates follows. The label legend goes under
+the panels, where it can cover neither anatomy nor letters. The live views
+draw their panels in numpy instead (:mod:`._render`) and take only the
+colormap table from here.
 """
 
 from __future__ import annotations
