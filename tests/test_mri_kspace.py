@@ -258,3 +258,26 @@ def test_gibbs_equals_cutting_a_box_of_the_full_3d_kspace_and_keeps_its_energy(s
 def test_gibbs_fraction_is_checked(fraction, error):
     with pytest.raises(error, match="fraction"):
         tu.gibbs(blob_image((4, 4, 4)), fraction=fraction)
+
+
+# --- the naive shortcuts the notebook shows --------------------------------------------------
+
+
+def test_naive_truncation_without_fftshift_keeps_the_highest_frequencies_not_the_lowest():
+    from tutorial_utils.naive import mri as naive
+
+    x = blob_image((16, 16, 16))
+    naive_out = naive.truncate_kspace(x, 0.5)
+    right = tu.gibbs(x, fraction=0.5)
+    assert abs(float(right.mean()) - float(x.mean())) < 0.01 * float(x.mean())  # the centre (the mean) is kept
+    assert float(naive_out.mean()) < 0.2 * float(x.mean())  # the naive one threw the mean away: edges only
+
+
+def test_naive_clipped_gaussian_noise_underestimates_the_background_rician_noise():
+    from tutorial_utils.naive import mri as naive
+
+    zeros = np.zeros((48, 48, 48), np.float32)
+    clipped = naive.gaussian_noise_clipped(zeros, 2.0)
+    assert float(clipped.mean()) == pytest.approx(2.0 / np.sqrt(2 * np.pi), rel=0.03)
+    assert float((clipped == 0).mean()) == pytest.approx(0.5, abs=0.01)
+    assert float(tu.rician_noise(zeros, 2.0, rng=0).mean()) == pytest.approx(2.0 * np.sqrt(np.pi / 2), rel=0.02)

@@ -145,3 +145,20 @@ def test_rician_noise_depends_on_the_seed_and_shape_not_on_the_thread_count():
         tu.set_num_threads(None)
     np.testing.assert_array_equal(one, three)
     assert not np.array_equal(one, tu.rician_noise(x, 2.0, rng=8))
+
+
+def test_tissue_statistics_match_a_plain_numpy_z_score():
+    vol = tu.load_sample("mni")
+    stats = tu.tissue_statistics(vol.image, vol.label, {"grey": 2, "white": 3})
+    brain = vol.image[vol.label > 0].astype(np.float64)
+    z = (vol.image.astype(np.float64) - brain.mean()) / brain.std()
+    grey, white = z[vol.label == 2], z[vol.label == 3]
+    assert stats["grey mean"] == pytest.approx(grey.mean()) and stats["white std"] == pytest.approx(white.std())
+    pooled = np.sqrt((grey.var() + white.var()) / 2)
+    assert stats["contrast-to-noise"] == pytest.approx(abs(grey.mean() - white.mean()) / pooled)
+    assert stats["background mean"] == pytest.approx(z[vol.label == 0].mean())
+    noisy = tu.rician_noise_volume(vol, std=5.0, seed=0)
+    after = tu.tissue_statistics(noisy.image, noisy.label, {"grey": 2, "white": 3})
+    assert after["contrast-to-noise"] < stats["contrast-to-noise"] and after["background > 0"] == 1.0
+    with pytest.raises(ValueError, match="no voxel"):
+        tu.tissue_statistics(vol.image, vol.label, {"lesion": 9})

@@ -189,6 +189,7 @@ from .mri import (
     spike_volume,
     thick_slices,
     thick_slices_volume,
+    tissue_statistics,
     to_kspace,
 )
 
@@ -350,6 +351,7 @@ __all__ = [
     "spike_volume",
     "thick_slices",
     "thick_slices_volume",
+    "tissue_statistics",
     "to_kspace",
     # --- end issue 24 ---
 ]

@@ -26,7 +26,7 @@ serves its names on first use).
   writer; :mod:`._layout`: where the panels go), so a slider move costs a
   few milliseconds.
 * Topic figures: :mod:`.crop_plots`, :mod:`.intensity_plots`,
-  :mod:`.elastic_plots`, :mod:`.dataset_plots`.
+  :mod:`.elastic_plots`, :mod:`.dataset_plots`, :mod:`.mri_plots`.
 * The pure functions underneath: :mod:`~tutorial_utils.display.slicing`
   (slices, aspect, orientation letters) and
   :mod:`~tutorial_utils.display.overlay` (windowing, label colours).
@@ -47,6 +47,7 @@ from .intensity_plots import (
     window_annotator,
     window_hu,
 )
+from .mri_plots import show_artifact, show_kspace
 from .orientation import CONVENTIONS
 from .overlay import LABEL_COLOR_NAMES, LABEL_COLORS, OVERLAY_STYLES
 from .plane import show_plane
@@ -79,7 +80,9 @@ __all__ = [
     "show_deformation_grid",
     "show_displacement_magnitude",
     "show_fingerprint",
+    "show_artifact",
     "show_jacobian",
+    "show_kspace",
     "show_mid_slice",
     "show_plane",
     "show_slices",

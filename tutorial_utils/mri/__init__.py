@@ -7,7 +7,8 @@ artifact here is a change to that measurement:
 * Array layer (numpy in, numpy out): :mod:`.kspace_ops` (``to_kspace``,
   ``from_kspace``), :mod:`.motion_ops` (``motion``), :mod:`.artifact_ops`
   (``ghosting``, ``spike``, ``gibbs``, ``rician_noise``) and
-  :mod:`.slice_ops` (``thick_slices``).
+  :mod:`.slice_ops` (``thick_slices``); :mod:`.stats_ops`
+  (``tissue_statistics``: what an artifact does to a network's input).
 * Volume layer (one record per call): :mod:`.transforms` (the steps
   ``motion_volume``, ``ghosting_volume``, ``spike_volume``, ``gibbs_volume``,
   ``thick_slices_volume``, ``rician_noise_volume``) and
@@ -34,6 +35,7 @@ from .random_transforms import (
     random_spike,
 )
 from .slice_ops import thick_slices
+from .stats_ops import tissue_statistics
 from .transforms import (
     ghosting_volume,
     gibbs_volume,
@@ -65,5 +67,6 @@ __all__ = [
     "spike_volume",
     "thick_slices",
     "thick_slices_volume",
+    "tissue_statistics",
     "to_kspace",
 ]
