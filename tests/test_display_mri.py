@@ -43,3 +43,16 @@ def test_show_artifact_shares_the_first_items_scales(volume):
     assert clean_k.get_images()[0].get_clim() == bright_k.get_images()[0].get_clim()
     with pytest.raises(TypeError, match="items"):
         tu.show_artifact([volume])
+
+
+def test_an_explorer_draws_without_a_layout_warning_under_the_notebook_style(volume):
+    """The live frame places its axes at exact pixels: rcParams' constrained layout must not touch it."""
+    import warnings
+
+    import matplotlib
+
+    with matplotlib.rc_context(), warnings.catch_warnings():
+        tu.use_notebook_style()
+        warnings.simplefilter("error")
+        explorer = tu.TransformExplorer(volume, tu.gibbs_volume, fraction=(0.1, 1.0, 0.1, 0.5))
+        explorer.set(fraction=0.3)

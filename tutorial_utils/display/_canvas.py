@@ -80,7 +80,7 @@ class FrameImage:
 
     def _init_frame(self, width: int, height: int) -> None:
         # A hair over the size: the canvas is int(inches * dpi) pixels.
-        self.figure = Figure(figsize=((width + 0.01) / DPI, (height + 0.01) / DPI), dpi=DPI)
+        self.figure = Figure(figsize=((width + 0.01) / DPI, (height + 0.01) / DPI), dpi=DPI, layout="none")
         self._canvas = FigureCanvasAgg(self.figure)
         self._frame = np.zeros((height, width, 3), np.uint8)
         self._background = np.full((height, width, 3), 255, np.uint8)

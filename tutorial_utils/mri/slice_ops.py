@@ -10,8 +10,9 @@ thickness, the partial-volume effect), then interpolates linearly back to
 the original grid. Shape and affine are unchanged; only that axis blurs.
 
 TorchIO's ``RandomAnisotropy`` (version 1.2) downsamples with nearest
-neighbour instead (one thin slice every ``thickness`` mm, no averaging), and
-nnU-Net's low-resolution simulation zooms every axis at once.
+neighbour instead (one thin slice every ``thickness`` mm, no averaging);
+MONAI's ``RandSimulateLowResolution`` (version 1.6, after nnU-Net's
+``SimulateLowResolutionTransform``) zooms every axis by one factor.
 """
 
 from __future__ import annotations
