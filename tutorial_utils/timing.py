@@ -105,10 +105,10 @@ def describe_speedup(speedup: float, workers: int, cores: int, unit: str = "work
         raise TypeError(f"unit must be a non-empty str; got {describe(unit)}")
     best = min(int(workers), int(cores))
     units = unit + ("es" if unit.endswith("s") else "s")
-    if best >= 2 and speedup >= 0.8 * best:
+    if best >= 2 and speedup >= 0.75 * best:
         words = f"close to the {best}x that {workers} {units} on {cores} cores allow at best"
     elif speedup >= 1.1:
-        words = f"faster than one {unit}, but well short of the {best}x that {workers} {units} on {cores} cores allow"
+        words = f"faster than one {unit}, but short of the {best}x that {workers} {units} on {cores} cores allow"
     elif speedup >= 0.9:
         words = f"about as fast as one {unit}: the extra {units} bought nothing here"
     else:
