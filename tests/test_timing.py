@@ -59,6 +59,11 @@ def test_describe_speedup_chooses_its_words_by_the_measured_value(speedup, worke
     assert sentence.startswith(f"{speedup:.2f}x the throughput of one worker: ") and words in sentence
 
 
+def test_describe_speedup_chooses_by_the_value_as_printed():
+    assert describe_speedup(0.8967, 2, 2).startswith("0.90x the throughput of one worker: about as fast")
+    assert describe_speedup(1.4951, 2, 2).startswith("1.50x the throughput of one worker: close to the 2x")
+
+
 def test_describe_speedup_names_the_unit_in_singular_and_plural():
     assert describe_speedup(1.0, 2, 2, unit="process") == (
         "1.00x the throughput of one process: about as fast as one process: the extra processes bought nothing here."

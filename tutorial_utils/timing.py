@@ -104,6 +104,7 @@ def describe_speedup(speedup: float, workers: int, cores: int, unit: str = "work
     if not isinstance(unit, str) or not unit:
         raise TypeError(f"unit must be a non-empty str; got {describe(unit)}")
     best = min(int(workers), int(cores))
+    speedup = round(float(speedup), 2)  # the words follow the number as printed
     units = unit + ("es" if unit.endswith("s") else "s")
     if best >= 2 and speedup >= 0.75 * best:
         words = f"close to the {best}x that {workers} {units} on {cores} cores allow at best"
@@ -113,7 +114,7 @@ def describe_speedup(speedup: float, workers: int, cores: int, unit: str = "work
         words = f"about as fast as one {unit}: the extra {units} bought nothing here"
     else:
         words = f"slower than one {unit} here"
-    return f"{float(speedup):.2f}x the throughput of one {unit}: {words}."
+    return f"{speedup:.2f}x the throughput of one {unit}: {words}."
 
 
 __all__ = ["Timing", "describe_speedup", "time_calls"]
