@@ -211,6 +211,15 @@ def _load(path: Path) -> np.ndarray:
     return np.asanyarray(nib.load(path).dataobj)
 
 
+def _same(volume: Any, image: np.ndarray, label: np.ndarray) -> bool:
+    return (
+        volume.image.shape == image.shape
+        and bool(np.array_equal(volume.image, image))
+        and volume.label is not None
+        and bool(np.array_equal(volume.label, label))
+    )
+
+
 def edited_flip(records: Sequence[TransformRecord]) -> list[TransformRecord]:
     """``records`` with the flip's axes changed: ``()`` if it flipped, ``(0,)`` if it did not.
 
@@ -264,12 +273,7 @@ def check_exercise_2(again: Any, edited_again: Any, saved: Any, preprocessed: An
     folder = Path(saved)
     saved_image, saved_label = _load(folder / f"{name}.nii.gz"), _load(folder / f"{name}_label.nii.gz")
     records = records_from_json((folder / f"{name}_history.json").read_text())
-    same = (
-        again.image.shape == saved_image.shape
-        and bool(np.array_equal(again.image, saved_image))
-        and again.label is not None
-        and bool(np.array_equal(again.label, saved_label))
-    )
+    same = _same(again, saved_image, saved_label)
     problems = []
     if not same:
         if again.image.shape == preprocessed.image.shape and np.array_equal(again.image, preprocessed.image):
@@ -289,11 +293,7 @@ def check_exercise_2(again: Any, edited_again: Any, saved: Any, preprocessed: An
         problems.append("edited_again has the same label as again: the edited record must change the flip's axes.")
     else:
         expected = replay(preprocessed, edited_flip(records))
-        if not (
-            edited_again.image.shape == expected.image.shape
-            and np.array_equal(edited_again.image, expected.image)
-            and np.array_equal(edited_again.label, expected.label)
-        ):
+        if not _same(edited_again, expected.image, expected.label):
             problems.append(
                 "edited_again is not the replay with only the flip changed: keep every other record, and set the "
                 "flip's axes to () if it flipped, (0,) if it did not."
@@ -322,30 +322,21 @@ def angles_per_worker_seed(n_workers: int, n_samples: int = 8) -> list[float]:
     return [result[i] for i in range(n_samples)]
 
 
-def _reseeded_per_sample(n_workers: int, n_samples: int) -> list[float]:
-    return [round(float(np.random.default_rng(i % n_workers).uniform(-15, 15)), 2) for i in range(n_samples)]
-
-
-def _worker_by_worker(n_workers: int, n_samples: int) -> list[list[float]]:
-    """The two ways of listing one worker's draws after another: contiguous blocks, or the dealt samples unsorted."""
-    blocks, dealt = [], []
-    for worker, block in enumerate(np.array_split(np.arange(n_samples), n_workers)):
-        rng = np.random.default_rng(worker)
-        blocks += [round(float(rng.uniform(-15, 15)), 2) for _ in block]
-        rng = np.random.default_rng(worker)
-        dealt += [round(float(rng.uniform(-15, 15)), 2) for _ in range(worker, n_samples, n_workers)]
-    return [blocks, dealt]
+def _draws(seeds: Sequence[int]) -> list[float]:
+    """One angle per entry of ``seeds``, drawn from ``default_rng(seed)``, each generator going on where it stopped."""
+    rngs: dict[int, np.random.Generator] = {}
+    return [round(float(rngs.setdefault(s, np.random.default_rng(s)).uniform(-15, 15)), 2) for s in seeds]
 
 
 def _angle_problem(given: list[float], n_workers: int, n_samples: int) -> str:
-    call = f"angles({n_workers}, {n_samples})"
+    call, dealt = f"angles({n_workers}, {n_samples})", [i % n_workers for i in range(n_samples)]
     if len(given) != n_samples:
         return f"{call} returned {len(given)} angles: return one per sample, {n_samples} here."
     if given == angles_per_worker_seed(1, n_samples):
         return f"{call} does not depend on n_workers: every worker seeds its own generator with its id."
-    if given == _reseeded_per_sample(n_workers, n_samples):
+    if given == [_draws([w])[0] for w in dealt]:
         return f"{call} seeds a new generator for every sample: each worker seeds once, then keeps drawing."
-    if given in _worker_by_worker(n_workers, n_samples):
+    if given == _draws(sorted(dealt)):  # worker 0's draws, then worker 1's: contiguous blocks or unsorted
         return (
             f"{call} lists worker 0's draws, then worker 1's, ...: deal the samples in turn (worker w gets w, "
             "w + n_workers, ...) and return the angles in sample order."
