@@ -285,7 +285,6 @@ def check_exercise_3(half_means: Any, still_differ: Any, raw: Any, brain: np.nda
     Correct: ...
     """
     require(half_means, "half_means", "define a function of one Volume that returns two numbers.")
-    require(still_differ, "still_differ", "compare the two halves of the biased volume after z-scoring.")
     if not callable(half_means):
         return verdict([f"half_means must be a function of a Volume; got {describe(half_means)}."], "")
     volumes = {
@@ -315,6 +314,7 @@ def check_exercise_3(half_means: Any, still_differ: Any, raw: Any, brain: np.nda
         problem = _half_means_problem(given, volume, brain, where)
         if problem:
             problems.append(problem)
+    require(still_differ, "still_differ", "compare the two halves of the biased volume after z-scoring.")
     if not isinstance(still_differ, (bool, np.bool_)):
         problems.append(f"still_differ must be True or False; got {describe(still_differ)}.")
     elif not still_differ:
