@@ -32,22 +32,6 @@ def _codes(affine: np.ndarray) -> str:
     return "".join(nib.aff2axcodes(affine))
 
 
-# --- exercise 1 ------------------------------------------------------------------------------------------------
-
-
-def world_origin_voxel(affine: np.ndarray) -> tuple[int, int, int]:
-    """The voxel ``(i, j, k)`` nearest to world ``(0, 0, 0)`` mm.
-
-    Examples
-    --------
-    >>> affine = np.array([[2.0, 0, 0, -6], [0, 2, 0, -8], [0, 0, 2, -10], [0, 0, 0, 1]])
-    >>> world_origin_voxel(affine)
-    (3, 4, 5)
-    """
-    voxel = np.linalg.solve(np.asarray(affine, dtype=float), [0.0, 0.0, 0.0, 1.0])[:3]
-    return tuple(int(v) for v in np.floor(voxel + 0.5))
-
-
 def voxel_cases(mni_affine: np.ndarray) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
     """``(description, affine, point_mm, exact voxel coordinates)`` on which exercise 1 tries the reader's function.
 
@@ -187,9 +171,6 @@ def _diagnose_voxel(wrong: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, t
     )
 
 
-# --- exercise 2 ------------------------------------------------------------------------------------------------
-
-
 def screen_side_of_patient_left(affine: np.ndarray) -> str:
     """``"left"`` or ``"right"``: where the patient's left is when array axis 0 is drawn from the screen's left to right.
 
@@ -302,9 +283,6 @@ def check_exercise_2(left_on_screen: Any, epi: Any, mni: Any) -> None:
             "(axis 0, which the axial slice draws from left to right), and only that one."
         )
     return verdict([problem], "")
-
-
-# --- exercise 3 ------------------------------------------------------------------------------------------------
 
 
 def fraction_in_window(volume: Any, label_value: int, level: float, width: float) -> float:
