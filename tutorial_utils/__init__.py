@@ -173,11 +173,15 @@ __version__ = "0.2.0"
 #: Names served by :mod:`tutorial_utils.display`, imported on first use.
 _DISPLAY_NAMES = (
     "LABEL_COLORS",
+    "LABEL_COLOR_NAMES",
     "SliceViewer",
     "TransformExplorer",
+    "difference_region",
     "show_comparison",
     "show_mid_slice",
+    "show_plane",
     "show_slices",
+    "use_notebook_style",
 )
 
 __all__ = [
