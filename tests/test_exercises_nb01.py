@@ -8,7 +8,7 @@ import pytest
 
 import tutorial_utils as tu
 from tutorial_utils import Volume
-from tutorial_utils.display.slicing import orientation_labels
+from tutorial_utils.display.orientation import orientation_labels
 from tutorial_utils.exercises import nb01
 
 MNI_AFFINE = np.array([[1.0, 0, 0, -98], [0, 1, 0, -134], [0, 0, 1, -72], [0, 0, 0, 1]])
