@@ -229,6 +229,30 @@ def test_the_picture_says_which_values_made_the_after_row(volume):
     assert lambda_explorer.caption == "after = transform(before, n=2)"
 
 
+def test_explorer_draws_label_contours_in_both_rows_and_fill_on_request():
+    image = np.full((30, 30, 5), 50.0, np.float32)
+    image[0, 0] = 0.0  # a darker corner: the limits put the rest at a mid grey
+    label = np.zeros(image.shape, np.uint8)
+    label[8:22, 8:22] = 4  # yellow
+    volume = Volume(image, np.eye(4), label)
+    for style in ("contour", "fill"):
+        explorer = TransformExplorer(volume, lambda v: v, overlay=style)
+        explorer.planes["axial"].value = 2
+        for row in ("before", "after"):
+            panel = explorer._panels[row][2]
+            middle = panel.rect.h // 2
+            shown = panel_region(explorer, panel)[middle].astype(int)
+            inside = np.flatnonzero(on_screen(label[:, :, 2].T, panel)[middle])
+            yellow = np.flatnonzero((shown == LABEL_COLORS[3]).all(-1))
+            grey = shown[inside[0] - 3]  # the image outside the label
+            if style == "contour":
+                assert yellow.tolist() == [inside[0], inside[-1]], row
+                assert (shown[inside[0] + 1 : inside[-1]] == grey).all(), row
+            else:
+                tinted = shown[inside[len(inside) // 2]]
+                assert not (tinted == grey).all() and not (tinted == LABEL_COLORS[3]).all(), row
+
+
 def test_both_rows_are_drawn_from_their_volumes(volume):
     explorer = TransformExplorer(volume, scale, shared_range=True, gain=(1.0, 3.0, 0.5))
     explorer.planes["axial"].value = 6

@@ -148,9 +148,9 @@ class TransformExplorer(FrameImage):
         self._transform = transform
         self._annotate = annotate
         self._shared_range = bool(shared_range)
-        self._overlay = check_overlay(overlay)
+        self._overlay_style = check_overlay(overlay)
         self._convention = check_convention(convention, self._before.affine)
-        self._table = style_table(colormap_table(cmap), self._overlay or "fill", check_alpha(alpha))
+        self._table = style_table(colormap_table(cmap), self._overlay_style or "fill", check_alpha(alpha))
         self._lut = flat_table(self._table)
         self._annotations: list[Any] = []
         self._busy = False
@@ -235,8 +235,8 @@ class TransformExplorer(FrameImage):
         the pixel grid), before annotations; computed afresh from the data.
         """
         data, indices = self._data(row), self._row_indices(row)
-        label = None if self._overlay is None else data.label
-        contour = self._overlay == "contour"
+        label = None if self._overlay_style is None else data.label
+        contour = self._overlay_style == "contour"
         return tuple(  # type: ignore[return-value]
             panel.expected(data.image, label, indices[panel.axis], self._limits[row], self._table, contour=contour)
             for panel in self._panels[row]
@@ -276,7 +276,7 @@ class TransformExplorer(FrameImage):
         return self.after_indices()
 
     def _label_slice(self, data: DisplayData, axis: int, index: int) -> np.ndarray | None:
-        return None if data.label is None or self._overlay is None else plane_slice(data.label, axis, index)
+        return None if data.label is None or self._overlay_style is None else plane_slice(data.label, axis, index)
 
     def _build_frame(self, histogram: bool, width: int) -> None:
         before = self._before
@@ -337,7 +337,7 @@ class TransformExplorer(FrameImage):
             native = lut_index(
                 plane_slice(data.image, panel.axis, index), self._label_slice(data, panel.axis, index), low, high
             )
-            panel.update(native, self._lut, contour=self._overlay == "contour")
+            panel.update(native, self._lut, contour=self._overlay_style == "contour")
 
     def _paint(self, frame: np.ndarray) -> None:
         for row in _ROWS:
