@@ -117,8 +117,8 @@ def check_exercise_1(voxel_at: Any, mni: Any) -> None:
         require(
             result,
             "voxel",
-            "the affine maps voxel -> world; its inverse (np.linalg.inv) maps world -> voxel. "
-            "Use the point as (x, y, z, 1), keep the first three values, round each to an int.",
+            "the affine maps voxel -> world; which matrix goes the other way? A 4 x 4 matrix takes a point "
+            "as (x, y, z, 1).",
         )
         if raised is not None:
             return verdict([f"voxel_at raised {raised} (for {description})."], "", notes)
@@ -342,8 +342,8 @@ def check_exercise_3(fraction: Any, ct: Any) -> None:
         require(
             result,
             "inside",
-            "select the voxels with volume.label == label_value; tu.window_limits(level, width) gives the window's "
-            "HU range; the mean of a boolean array is a fraction.",
+            "tu.window_limits(level, width) gives the window's HU range; count only the voxels that carry the "
+            "label, and remember that the mean of a boolean array is a fraction.",
         )
         if raised is not None:
             return verdict([f"fraction_in_window raised {raised} (for {description})."], "")
