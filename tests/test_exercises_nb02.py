@@ -7,27 +7,14 @@ import pytest
 from scipy import ndimage
 
 import tutorial_utils as tu
-from tutorial_utils import Volume
+from blobs import blob_volume
 from tutorial_utils.exercises import nb02
-
-
-def _volume(shape=(20, 18, 16), spacing=(1.0, 1.0, 1.0), seed=0):
-    """A small volume with a blob of labels 1-3 in the middle and an off-centre world origin."""
-    rng = np.random.default_rng(seed)
-    affine = np.diag([*spacing, 1.0])
-    affine[:3, 3] = [-7.0, -6.0, -5.0]
-    i, j, k = np.indices(shape)
-    centre = (np.array(shape) - 1) / 2
-    radius = np.sqrt(((i - centre[0]) / 6) ** 2 + ((j - centre[1]) / 5) ** 2 + ((k - centre[2]) / 4) ** 2)
-    label = np.select([radius < 0.5, radius < 0.8, radius < 1.0], [3, 2, 1], 0).astype(np.uint8)
-    image = (label * 60 + rng.normal(0, 5, shape)).astype(np.float32)
-    return Volume(image, affine, label)
 
 
 @pytest.fixture(scope="module")
 def ct():
     """A stand-in with the CT phantom's spacing and an odd, anisotropic shape."""
-    return _volume((29, 22, 13), spacing=(1.25, 1.25, 2.5))
+    return blob_volume((29, 22, 13), spacing=(1.25, 1.25, 2.5))
 
 
 def predict_grid(volume, new_spacing):
@@ -59,7 +46,7 @@ def _with_affine(make_affine):
 )
 def test_an_unfilled_answer_raises_not_implemented_naming_what_to_fill(call, name):
     with pytest.raises(NotImplementedError, match=rf"replace the \.\.\. in `{name} = \.\.\.`.*Hint: "):
-        call(_volume())
+        call(blob_volume())
 
 
 # --- exercise 1: predict_grid -----------------------------------------------------------------------------------
@@ -137,7 +124,7 @@ def test_exercise_1_calls_the_function_on_unseen_volumes(run_check, ct):
 
 
 def test_exercise_2_wants_one_recorded_anisotropic_draw(run_check):
-    volume = _volume()
+    volume = blob_volume()
     zoom = lambda **kw: tu.random_zoom(volume, **{"scale_range": (0.9, 1.1), "isotropic": False, "rng": 3, **kw})  # noqa: E731
     ok, printed = run_check(nb02.check_exercise_2, zoom(), volume)
     assert ok, printed
@@ -149,7 +136,7 @@ def test_exercise_2_wants_one_recorded_anisotropic_draw(run_check):
     assert not ok and "outside 0.9 .. 1.1" in printed
     ok, printed = run_check(nb02.check_exercise_2, volume.image, volume)
     assert not ok and "tu.random_zoom" in printed
-    ok, printed = run_check(nb02.check_exercise_2, zoom(), _volume(seed=1))
+    ok, printed = run_check(nb02.check_exercise_2, zoom(), blob_volume(seed=1))
     assert not ok and "replaying out.history" in printed
 
 
@@ -157,7 +144,7 @@ def test_exercise_2_wants_one_recorded_anisotropic_draw(run_check):
 
 
 def test_exercise_3_compares_with_the_block_average(run_check):
-    slab = _volume((18, 15, 12)).image
+    slab = blob_volume((18, 15, 12)).image
     shape = (6, 5, 4)
     plain, smooth = tu.resize(slab, shape, antialias=False), tu.resize(slab, shape)
     ok, printed = run_check(nb02.check_exercise_3, plain, smooth, slab)

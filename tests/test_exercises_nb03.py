@@ -6,19 +6,8 @@ import numpy as np
 import pytest
 
 import tutorial_utils as tu
-from tutorial_utils import Volume
+from blobs import blob_volume
 from tutorial_utils.exercises import nb03
-
-
-def _volume(shape=(20, 18, 16), spacing=(1.0, 1.0, 1.0), seed=0):
-    """A small volume with a blob of labels 1-3 in the middle."""
-    rng = np.random.default_rng(seed)
-    i, j, k = np.indices(shape)
-    centre = (np.array(shape) - 1) / 2
-    radius = np.sqrt(((i - centre[0]) / 6) ** 2 + ((j - centre[1]) / 5) ** 2 + ((k - centre[2]) / 4) ** 2)
-    label = np.select([radius < 0.5, radius < 0.8, radius < 1.0], [3, 2, 1], 0).astype(np.uint8)
-    image = (label * 60 + rng.normal(0, 5, shape)).astype(np.float32)
-    return Volume(image, np.diag([*spacing, 1.0]), label)
 
 
 @pytest.mark.parametrize(
@@ -33,14 +22,14 @@ def _volume(shape=(20, 18, 16), spacing=(1.0, 1.0, 1.0), seed=0):
 )
 def test_an_unfilled_answer_raises_not_implemented_naming_what_to_fill(call, name):
     with pytest.raises(NotImplementedError, match=rf"replace the \.\.\. in `{name} = \.\.\.`.*Hint: "):
-        call(_volume())
+        call(blob_volume())
 
 
 # --- exercise 1 -------------------------------------------------------------------------------------------------
 
 
 def test_exercise_1_wants_an_exact_quarter_turn_and_two_interpolated_steps(run_check):
-    square = _volume((16, 16, 6)).image
+    square = blob_volume((16, 16, 6)).image
     once = tu.rotate(square, 90, axes=(0, 1))
     twice = tu.rotate(tu.rotate(square, 45, axes=(0, 1)), 45, axes=(0, 1))
     ok, printed = run_check(nb03.check_exercise_1, once, twice, square, body_threshold=30)
@@ -49,7 +38,7 @@ def test_exercise_1_wants_an_exact_quarter_turn_and_two_interpolated_steps(run_c
     assert not ok and "the other way" in printed
     ok, printed = run_check(nb03.check_exercise_1, once, once, square)
     assert not ok and "then rotate that result" in printed
-    ok, printed = run_check(nb03.check_exercise_1, tu.rotate(_volume().image, 90), twice, square)
+    ok, printed = run_check(nb03.check_exercise_1, tu.rotate(blob_volume().image, 90), twice, square)
     assert not ok and "rotate the square" in printed
     ok, printed = run_check(nb03.check_exercise_1, once, tu.rotate(square, 90, axes=(0, 1), order=3), square)
     assert not ok and "two tu.rotate" in printed
@@ -80,7 +69,7 @@ def augment(volume, rng=None):
     ],
 )
 def test_exercise_2_wants_one_generator_for_both_steps(run_check, answer, message):
-    volume = _volume((12, 10, 8))
+    volume = blob_volume((12, 10, 8))
     ok, printed = run_check(nb03.check_exercise_2, augment, volume)
     assert ok and "(c) the same seed gives the same output: True" in printed
     ok, printed = run_check(nb03.check_exercise_2, answer, volume)
@@ -99,7 +88,7 @@ def _sheared(matrix):
 
 @pytest.fixture(scope="module")
 def epi_like():
-    return _volume((24, 20, 12), spacing=(2.0, 2.0, 2.2))
+    return blob_volume((24, 20, 12), spacing=(2.0, 2.0, 2.2))
 
 
 def test_exercise_3_accepts_the_magnification_about_the_centre(run_check, epi_like):
@@ -130,7 +119,7 @@ def test_exercise_3_rejects_any_other_matrix(run_check, epi_like, make, message)
 
 
 def test_the_checks_do_not_modify_their_inputs():
-    volume = _volume()
+    volume = blob_volume()
     image = volume.image.copy()
     volume.image.setflags(write=False)
     square = volume.image[:, :18]

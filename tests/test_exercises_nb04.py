@@ -6,26 +6,13 @@ import numpy as np
 import pytest
 
 import tutorial_utils as tu
-from tutorial_utils import Volume
+from blobs import blob_volume
 from tutorial_utils.exercises import nb04
-
-
-def _volume(shape=(20, 18, 16), seed=0):
-    """A small volume with a blob of labels 1-3 in the middle and an off-centre world origin."""
-    rng = np.random.default_rng(seed)
-    affine = np.diag([1.0, 1.0, 1.0, 1.0])
-    affine[:3, 3] = [-7.0, -6.0, -5.0]
-    i, j, k = np.indices(shape)
-    centre = (np.array(shape) - 1) / 2
-    radius = np.sqrt(((i - centre[0]) / 6) ** 2 + ((j - centre[1]) / 5) ** 2 + ((k - centre[2]) / 4) ** 2)
-    label = np.select([radius < 0.5, radius < 0.8, radius < 1.0], [3, 2, 1], 0).astype(np.uint8)
-    image = (label * 60 + rng.normal(0, 5, shape)).astype(np.float32)
-    return Volume(image, affine, label)
 
 
 def _ct_like():
     """A tiny CT-like volume: air outside, a body, a lung (label 3) at -850 HU."""
-    volume = _volume((16, 14, 12))
+    volume = blob_volume((16, 14, 12))
     image = np.full(volume.shape, -1000.0, np.float32)
     image[volume.label > 0] = 40.0
     image[volume.label == 3] = -850.0
@@ -43,11 +30,11 @@ def _ct_like():
 )
 def test_an_unfilled_answer_raises_not_implemented_naming_what_to_fill(call, name):
     with pytest.raises(NotImplementedError, match=rf"replace the \.\.\. in `{name} = \.\.\.`.*Hint: "):
-        call(_volume())
+        call(blob_volume())
 
 
 def test_exercise_1_wants_the_box_with_its_margin_as_a_volume(run_check):
-    volume = _volume((30, 28, 26))
+    volume = blob_volume((30, 28, 26))
     start, size = tu.foreground_bbox(volume.label > 0, margin=4)
     ok, printed = run_check(nb04.check_exercise_1, tu.crop_volume(volume, start, size), volume)
     assert ok and "of the voxels" in printed
@@ -66,7 +53,7 @@ def test_exercise_1_wants_the_box_with_its_margin_as_a_volume(run_check):
 
 
 def test_exercise_2_wants_start_plus_the_patch_index(run_check):
-    volume = _volume((40, 38, 36))
+    volume = blob_volume((40, 38, 36))
     patch = tu.random_crop(volume, 32, rng=5)
     start = np.array(patch.history[-1].params["start"])
     ok, printed = run_check(nb04.check_exercise_2, patch, start + (3, 4, 5), volume)
@@ -102,7 +89,7 @@ def test_exercise_3_wants_edge_and_reflect_padding(run_check):
 
 
 def test_the_checks_do_not_modify_their_inputs():
-    volume = _volume()
+    volume = blob_volume()
     image = volume.image.copy()
     volume.image.setflags(write=False)
     nb04.check_exercise_1(volume, volume)
