@@ -31,7 +31,6 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _threads
-from ._checks import check_finite
 
 
 class _Line(NamedTuple):
@@ -180,24 +179,34 @@ def _blocks(
     return out, all(_threads.run_chunks(chunks, work, out.size))
 
 
-def _skips_voxels(array: np.ndarray, lines: Sequence[_Line]) -> bool:
-    """Whether some voxels are read by no output (an axis shrinks more than twofold)."""
-    for axis, line in enumerate(lines):
-        read = np.zeros(array.shape[axis], dtype=bool)
-        read[line.low] = True
-        if line.high is not None:
-            read[line.high] = True
-        if not read.all():
-            return True
-    return False
+def read_indices(lines: Sequence[_Line], shape: Sequence[int], widen: Sequence[int] = (0, 0, 0)) -> list[np.ndarray]:
+    """Per axis, the input indices some output voxel depends on: those the sampling reads, ``widen`` either side.
+
+    ``widen`` is the reach of a filter that made the sampled array from
+    another one (the anti-aliasing Gaussian: ``int(4 * sigma + 0.5)``
+    voxels per axis, clipped at the edges as its ``mode="nearest"`` does).
+    """
+    found = []
+    for line, n, reach in zip(lines, shape, widen):
+        read = np.unique(line.low if line.high is None else np.concatenate([line.low, line.high]))
+        if reach:
+            edges = np.zeros(n + 1, np.intp)
+            np.add.at(edges, np.clip(read - reach, 0, n), 1)
+            np.add.at(edges, np.clip(read + reach + 1, 0, n), -1)
+            read = np.flatnonzero(np.cumsum(edges[:-1]) > 0)
+        found.append(read)
+    return found
 
 
-def _all_finite(array: np.ndarray) -> bool:
-    """Whether every value of ``array`` is finite: one pass in cache-sized chunks over threads."""
-    flat = array.reshape(-1)
-    chunk = 1 << 20
-    bounds = [(start, min(start + chunk, flat.size)) for start in range(0, flat.size, chunk)]
-    return all(_threads.run_chunks(bounds, lambda a, b, state: bool(np.isfinite(flat[a:b]).all()), flat.size))
+def _check_read_voxels(source: np.ndarray, index: list[np.ndarray], name: str) -> None:
+    """Raise ``ValueError`` naming ``name`` if ``source`` holds a non-finite value at the voxels ``index`` spans."""
+    read = source[np.ix_(*index)]
+    bad = int(read.size - np.count_nonzero(np.isfinite(read)))
+    if bad:
+        raise ValueError(
+            f"{name} holds {bad} NaN or infinite value{'s' if bad > 1 else ''} where the output reads it; clean "
+            f"them first (e.g. np.nan_to_num({name}, nan=background))"
+        )
 
 
 def resample_separable(
@@ -208,6 +217,8 @@ def resample_separable(
     order: int,
     *,
     finite_name: str | None = None,
+    finite_source: np.ndarray | None = None,
+    widen: Sequence[int] = (0, 0, 0),
 ) -> np.ndarray:
     """Diagonal ``scipy.ndimage.affine_transform`` with ``mode="nearest"``, order 0 or 1.
 
@@ -224,15 +235,20 @@ def resample_separable(
     order : int
         0 for nearest neighbour, 1 for linear interpolation.
     finite_name : str, optional
-        If given, also check that ``array`` holds no NaN or infinite value,
-        raising ``ValueError`` naming ``finite_name`` as
-        :func:`~tutorial_utils._checks.check_finite` does, without a pass of
-        its own: a NaN or infinity in a voxel that the sampling reads reaches
-        the output (even with weight 0), whose planes are checked while in
-        cache; if it skips voxels, the whole array is checked in one pass
-        over cache-sized chunks (as fast as reading it). An infinity
-        that finite voxels produce by overflow leads to the full check, which
-        then passes.
+        If given, raise ``ValueError`` naming ``finite_name`` when a voxel
+        that the output reads is NaN or infinite; a voxel that no output
+        depends on (skipped by a more than twofold shrink) cannot spread and
+        is not checked. It costs no pass of its own: a NaN or infinity in a
+        voxel the sampling reads reaches the output (even with weight 0),
+        whose blocks are checked while in cache, and only then are the read
+        voxels looked at (an infinity that finite voxels produce by overflow
+        passes that look and is returned).
+    finite_source, widen : optional
+        The array the check is about when ``array`` was made from it by a
+        filter that reaches ``widen`` voxels either side per axis (the
+        anti-aliasing Gaussian): its voxels within reach of a read voxel are
+        the ones checked, so the count in the message is of the caller's
+        voxels.
 
     Returns
     -------
@@ -254,6 +270,7 @@ def resample_separable(
     shape = tuple(int(n) for n in output_shape)
     lines = [_line(float(scales[d]), float(offsets[d]), array.shape[d], shape[d], order) for d in range(3)]
     out, finite = _blocks(array, lines, sorted(range(3), key=lambda d: shape[d] / array.shape[d]), shape)
-    if finite_name is not None and not (finite and (not _skips_voxels(array, lines) or _all_finite(array))):
-        check_finite(array, finite_name)
+    if finite_name is not None and not finite:
+        source = array if finite_source is None else finite_source
+        _check_read_voxels(source, read_indices(lines, source.shape, widen), finite_name)
     return out

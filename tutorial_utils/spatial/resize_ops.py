@@ -89,6 +89,21 @@ def antialias_sigma(factor: float | Sequence[float]) -> tuple[float, float, floa
     return tuple(math.sqrt(f * f - 1.0) / math.sqrt(12.0) if f > 1.0 else 0.0 for f in factors)  # type: ignore[return-value]
 
 
+#: The anti-aliasing Gaussian is cut this many sigmas from its centre (scipy's default).
+GAUSSIAN_TRUNCATE = 4.0
+
+
+def gaussian_reach(sigma: float) -> int:
+    """How many voxels either side the anti-aliasing Gaussian reads: ``int(GAUSSIAN_TRUNCATE * sigma + 0.5)``, as scipy.
+
+    Examples
+    --------
+    >>> gaussian_reach(0.5), gaussian_reach(0.0)
+    (2, 0)
+    """
+    return int(GAUSSIAN_TRUNCATE * sigma + 0.5) if sigma > 0 else 0
+
+
 def _smooth(array: np.ndarray, sigma: Sequence[float]) -> np.ndarray:
     """Separable Gaussian of a float32 array into a new array (each pass split over threads)."""
     out = array
@@ -111,7 +126,14 @@ def _gaussian_along(source: np.ndarray, target: np.ndarray, axis: int, sigma: fl
     def fill(start: int, stop: int) -> None:
         index = [slice(None)] * 3
         index[split] = slice(start, stop)
-        ndimage.gaussian_filter1d(source[tuple(index)], sigma, axis=axis, output=target[tuple(index)], mode="nearest")
+        ndimage.gaussian_filter1d(
+            source[tuple(index)],
+            sigma,
+            axis=axis,
+            output=target[tuple(index)],
+            mode="nearest",
+            truncate=GAUSSIAN_TRUNCATE,
+        )
 
     threads = num_threads()
     tasks = [functools.partial(fill, a, b) for a, b in slab_bounds(source.shape[split], threads)]
@@ -136,27 +158,31 @@ def sample_centred(
     ``scipy.ndimage.affine_transform`` expects, so a step > 1 shrinks the
     content (downsamples). ``antialias`` smooths axes with step > 1 first
     (order > 0 only). Integer arrays with order 0 keep their dtype.
-    ``finite_name``: also check that ``array`` is finite (raising a
-    ``ValueError`` naming it), during the resampling where it can.
+    ``finite_name``: also check that the voxels of ``array`` the output
+    depends on are finite (raising a ``ValueError`` naming it): for order 0
+    or 1 with ``mode="nearest"``, the two neighbours each sample reads per
+    axis, widened by the anti-aliasing Gaussian's reach (4 sigma) when it
+    smooths first, checked on the way (see
+    :func:`~tutorial_utils._separable.resample_separable`); otherwise every
+    voxel (a spline prefilter spreads each voxel along its whole line).
     """
     step_arr = np.asarray(step, dtype=np.float64)
     centre_in = (np.asarray(array.shape, dtype=np.float64) - 1.0) / 2.0
     centre_out = (np.asarray(shape, dtype=np.float64) - 1.0) / 2.0
     offset = centre_in - step_arr * centre_out
-    source = array
+    source, widen = array, (0, 0, 0)
     if antialias and order > 0:
         sigma = antialias_sigma(tuple(float(s) for s in step_arr))
         if any(s > 0 for s in sigma):
-            if finite_name is not None:
-                check_finite(array, finite_name)
-                finite_name = None
-            source = _smooth(array, sigma)
+            source, widen = _smooth(array, sigma), tuple(gaussian_reach(s) for s in sigma)
     if source.dtype == np.bool_:
         source = source.view(np.uint8)
     output_shape = tuple(int(n) for n in shape)
     if order <= 1 and mode == "nearest":
         # same values as affine_transform, far faster; checks finiteness on the way
-        result = resample_separable(source, step_arr, offset, output_shape, order, finite_name=finite_name)
+        result = resample_separable(
+            source, step_arr, offset, output_shape, order, finite_name=finite_name, finite_source=array, widen=widen
+        )
     else:
         if finite_name is not None:
             check_finite(array, finite_name)
@@ -269,6 +295,17 @@ def resize(array: Any, shape: Sequence[int], *, order: int = 1, antialias: bool 
         float32 for ``order > 0``; the input's integer dtype for ``order=0``.
         Near the borders, samples up to half a voxel outside the outer voxel
         centres repeat the edge value (``mode="nearest"``).
+
+    Raises
+    ------
+    ValueError
+        A NaN or infinite value where the output reads the array: the
+        neighbours each output voxel interpolates (orders 0 and 1), widened by
+        the anti-aliasing Gaussian's reach (4 sigma) where it smooths, or any
+        voxel for orders above 1 (the spline prefilter spreads every voxel
+        along its line). A NaN that no output voxel depends on (in a plane
+        that a more than twofold shrink without anti-aliasing skips) cannot
+        spread, and is not refused. The check costs no pass of its own.
 
     Examples
     --------
