@@ -180,9 +180,7 @@ class _Walker:
         self.put("code", code.co_code)
         for field in ("co_names", "co_varnames", "co_freevars", "co_cellvars"):
             self.put(field, ",".join(getattr(code, field)))
-        self.put(
-            "signature", f"{code.co_argcount},{code.co_posonlyargcount},{code.co_kwonlyargcount},{code.co_flags}"
-        )
+        self.put("signature", f"{code.co_argcount},{code.co_posonlyargcount},{code.co_kwonlyargcount},{code.co_flags}")
         self.put("python", f"{sys.version_info[0]}.{sys.version_info[1]}")  # bytecode differs between versions
         for const in code.co_consts:
             self.feed(const)

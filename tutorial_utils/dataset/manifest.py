@@ -86,7 +86,8 @@ def _numbers(frame: pd.DataFrame, column: str, kind: str, path: str | os.PathLik
         row = int(bad.to_numpy().nonzero()[0][0])
         expected = {"int": "an integer", "count": "an integer or nothing", "float": "a number or nothing"}[kind]
         raise _unreadable(
-            path, f"column {column!r} holds {frame[column].iloc[row]!r} in row {row} (line {row + 2}); expected {expected}"
+            path,
+            f"column {column!r} holds {frame[column].iloc[row]!r} in row {row} (line {row + 2}); expected {expected}",
         )
     if kind == "float":
         return values.astype(float)
@@ -138,8 +139,7 @@ def read_manifest(path: str | os.PathLike[str]) -> pd.DataFrame:
     if missing:
         raise _unreadable(
             path,
-            f"columns {missing} are missing (not a manifest of preprocess_dataset, or one written by an older "
-            f"version)",
+            f"columns {missing} are missing (not a manifest of preprocess_dataset, or one written by an older version)",
         )
     for column, kind in _NUMBERS.items():
         frame[column] = _numbers(frame, column, kind, path)
