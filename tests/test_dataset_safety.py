@@ -209,6 +209,10 @@ def test_a_truncated_or_replaced_output_is_redone_on_resume(dataset, client, tmp
     replaced.write_text(replaced.read_text().replace("4.0", "5.0"))  # same size, other bytes
     again = run(dataset, pipeline, tmp_path, client)
     assert list(again["status"]) == ["done", "done", "skipped"]
+    rows = pd.read_csv(tmp_path / "manifest.csv", dtype=str, keep_default_na=False)
+    rows.loc[2, "output_bytes"] = ""  # a row that vouches for no size: not trusted either
+    rows.to_csv(tmp_path / "manifest.csv", index=False)
+    assert list(run(dataset, pipeline, tmp_path, client)["status"]) == ["skipped", "skipped", "done"]
     assert list(again["output_sha256"]) == list(first["output_sha256"])
     assert list(again["output_hash"]) == list(first["output_hash"])
     assert tu.load_nifti(truncated).shape == nib.load(first["output_image"][0]).shape

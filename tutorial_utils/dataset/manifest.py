@@ -183,13 +183,16 @@ def outputs_whole(row: Mapping[str, Any]) -> bool:
     of the right size that another run or a hand replaced.
     """
     paths = [Path(row[c]) for c in _OUTPUTS if row[c]]
-    expected = row.get("output_bytes")
-    if not paths or expected is None or expected != expected or not row.get("output_sha256"):  # NaN/NA: unknown
+    try:
+        expected = int(row.get("output_bytes"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # None, NA or NaN: no size on record
+        return False
+    if not paths or not row.get("output_sha256"):
         return False
     try:
-        if sum(p.stat().st_size for p in paths) != int(expected):
+        if sum(p.stat().st_size for p in paths) != expected:
             return False
-        return file_digest(paths) == (int(expected), row["output_sha256"])
+        return file_digest(paths) == (expected, row["output_sha256"])
     except OSError:
         return False
 
