@@ -141,10 +141,18 @@ def viewer(vol: BenchVolume) -> Callable[[], Any]:
     return call
 
 
+def _none(reason: str) -> Setup:
+    def setup(vol: BenchVolume) -> Callable[[], Any]:
+        raise Unavailable(reason)
+
+    return setup
+
+
 SETUPS: dict[str, Setup] = {
     "resample": resample,
     "resample_aa": resample_aa,
     "resize": resize,
+    "resize_1t": _none("the one-thread CPU-time row compares with MONAI, the faster peer for resize (issue 22)"),
     "random_affine": random_affine,
     "rotate": rotate,
     "flip": flip,
