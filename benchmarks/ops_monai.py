@@ -55,6 +55,12 @@ def resize(vol: BenchVolume) -> Callable[[], Any]:
     return _image(vol)(mt.Resize(spec.RESIZE_SHAPE, mode="trilinear"))
 
 
+def resize_1t(vol: BenchVolume) -> Callable[[], Any]:
+    """As ``resize``, on one thread: ``torch.set_num_threads(1)``."""
+    torch.set_num_threads(spec.OPERATION_BY_KEY["resize_1t"].threads)
+    return resize(vol)
+
+
 def random_affine(vol: BenchVolume) -> Callable[[], Any]:
     """``RandAffined(prob=1, rotate_range=10 deg, scale_range=0.1, translate_range=10,
     mode=("bilinear", "nearest"), padding_mode="zeros")``: one composed resampling
@@ -167,6 +173,7 @@ SETUPS: dict[str, Setup] = {
     "resample": resample,
     "resample_aa": _none("Spacing has no anti-aliasing"),
     "resize": resize,
+    "resize_1t": resize_1t,
     "random_affine": random_affine,
     "rotate": rotate,
     "flip": flip,

@@ -54,6 +54,13 @@ def resize(vol: BenchVolume) -> Callable[[], Any]:
     return lambda: fn(vol.image, spec.RESIZE_SHAPE, order=1, antialias=False)
 
 
+def resize_1t(vol: BenchVolume) -> Callable[[], Any]:
+    """As ``resize``, on one thread: ``set_num_threads(1)`` (the package's threads; its band
+    products are sized for one BLAS thread)."""
+    tu.set_num_threads(spec.OPERATION_BY_KEY["resize_1t"].threads)
+    return resize(vol)
+
+
 def random_affine(vol: BenchVolume) -> Callable[[], Any]:
     """``random_affine(volume)`` with rotation in [-10, 10] deg about each axis, isotropic
     scale in [0.9, 1.1], shift in [-10, 10] mm per axis: one composed resampling, image
@@ -203,6 +210,7 @@ SETUPS: dict[str, Setup] = {
     "resample": resample,
     "resample_aa": resample_aa,
     "resize": resize,
+    "resize_1t": resize_1t,
     "random_affine": random_affine,
     "rotate": rotate,
     "flip": flip,

@@ -193,6 +193,7 @@ SETUPS: dict[str, Setup] = {
     "resample": resample,
     "resample_aa": resample_aa,
     "resize": resize,
+    "resize_1t": _none("the one-thread CPU-time row compares with MONAI, the faster peer for resize (issue 22)"),
     "random_affine": random_affine,
     "rotate": rotate,
     "flip": flip,

@@ -133,7 +133,8 @@ def main(argv: list[str] | None = None) -> None:
                 m = harness.measure(lib, key, modules[lib].SETUPS[key], vol, policy)
                 results[(lib, key, vol.name)] = m
                 peak = "" if m.peak_bytes is None else f", peak {m.peak_bytes / harness.MIB:.0f} MiB"
-                status = m.error or f"{report._ms(m.median_s)} ms x{len(m.times)}{peak}, out {m.out_shape}"
+                cpu = f" (CPU {report._ms(m.median_cpu_s)} ms)" if m.cpu_times else ""
+                status = m.error or f"{report._ms(m.median_s)} ms{cpu} x{len(m.times)}{peak}, out {m.out_shape}"
                 print(f"  {key:16s} {lib:8s} {status}", flush=True)
 
     displacement: dict[str, Any] = {}

@@ -11,7 +11,8 @@ volume with a label, and must:
 * leave the input untouched, and work on read-only input arrays;
 * leave the global ``np.random`` state alone;
 * never invent a label value;
-* refuse a tampered record with an error naming the record and the parameter.
+* refuse a tampered record with an error naming the record and the parameter, in ``replay`` and inside
+  ``invert`` (which checks every record with the step's own checks before composing anything).
 
 A public ``tu`` function that takes and returns a Volume but is in neither
 registry fails ``test_every_public_volume_function_is_registered``; a new step
@@ -27,6 +28,7 @@ import numpy as np
 import pytest
 
 import tutorial_utils as tu
+from tutorial_utils.inference.steps import INVERSES
 from tutorial_utils.records import random_transforms, records_from_json, records_to_json, registered_steps
 
 #: Example keyword arguments for deterministic steps on the test volume (shape (12, 10, 8)).
@@ -189,4 +191,30 @@ def test_a_tampered_record_is_refused_naming_record_and_parameter(fn, kwargs):
         with pytest.raises((TypeError, ValueError), match=rf"record 0 \('{record.name}'\).*{parameter}"):
             tu.replay(volume, [tampered])
         tried += 1
+    assert tried or not record.params
+
+
+@pytest.mark.parametrize(("fn", "kwargs"), list(calls()))
+def test_a_tampered_record_is_refused_inside_invert_naming_record_and_parameter(fn, kwargs):
+    """invert checks each record with its step's own checks first: no numpy or scipy error escapes unnamed."""
+    volume = oblique_volume()
+    out = run(fn, volume, kwargs, SEEDS[0])
+    record = out.history[-1]
+    refused = INVERSES[record.name].kind == "refused"
+    tried = 0
+    for parameter in record.params:
+        for bogus in ({"bogus": True}, None, "abc", -1, 0):
+            if bogus == record.params[parameter] or (bogus is None and parameter == "swap_labels"):
+                continue
+            tampered = tu.TransformRecord(record.name, {**record.params, parameter: bogus})
+            try:
+                tu.replay(volume, [tampered])
+            except (TypeError, ValueError):
+                pass
+            else:
+                continue  # a value the step itself accepts (0 for a shift, "abc" for skipped): invert must too
+            pattern = rf"history\[0\] \('{record.name}'\)" + ("" if refused else f".*{parameter}")
+            with pytest.raises((TypeError, ValueError), match=pattern):
+                tu.invert(out, [tampered], original=volume)
+            tried += 1
     assert tried or not record.params
