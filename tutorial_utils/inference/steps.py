@@ -226,6 +226,13 @@ INVERSES: dict[str, Inverse] = {
     "bias_field": Inverse(
         "intensity", reason=f"{_NOT_UNDONE} here: its field lives on the grid of its own time, not the prediction's"
     ),
+    # issue 24: MRI artifacts keep the grid and the anatomy's place; what they did to the image is lost
+    "motion": Inverse("intensity", reason=f"{_NOT_UNDONE}: the poses' k-space lines replaced the still ones"),
+    "ghosting": Inverse("intensity", reason=f"{_NOT_UNDONE}: the ghosts overlap the anatomy"),
+    "spike": Inverse("intensity", reason=f"{_NOT_UNDONE}: the magnitude hides the stripes' phase"),
+    "gibbs": Inverse("intensity", reason=f"{_NOT_UNDONE}: the k-space it cut is gone"),
+    "thick_slices": Inverse("intensity", reason=f"{_NOT_UNDONE}: the slices' averages lost the detail"),
+    "rician_noise": Inverse("intensity", reason=f"{_NOT_UNDONE}: noise destroys information"),
     "skipped": Inverse("none"),
     "elastic": Inverse(
         "refused",
