@@ -178,6 +178,7 @@ _DISPLAY_NAMES = (
     "show_comparison",
     "show_mid_slice",
     "show_slices",
+    "view_3d",
 )
 
 __all__ = [

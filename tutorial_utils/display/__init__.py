@@ -9,6 +9,8 @@ serves its names on first use).
 * :class:`SliceViewer`: a live three-plane viewer (ipywidgets).
 * :class:`TransformExplorer`: sliders for a transform's parameters with the
   result before and after.
+* :func:`view_3d`: the volume in 3D (NiiVue, via ipyniivue), label as a
+  coloured overlay, with a static picture (:mod:`.render3d`) for static pages.
 * Both draw their panels straight from the volume, without matplotlib
   (:mod:`._render`: pixel maps, colour tables, crosshairs, letters, the PNG
   writer; :mod:`._layout`: where the panels go), so a slider move costs a
@@ -38,6 +40,7 @@ from .intensity_plots import (
 from .overlay import LABEL_COLORS
 from .slicing import PLANES
 from .static import show_comparison, show_mid_slice, show_slices
+from .view3d import View3D, view_3d
 from .viewer import SliceViewer
 
 __all__ = [
@@ -45,6 +48,7 @@ __all__ = [
     "PLANES",
     "SliceViewer",
     "TransformExplorer",
+    "View3D",
     "WINDOW_CHOICES",
     "compare_histograms",
     "crop_box_annotator",
@@ -62,6 +66,7 @@ __all__ = [
     "show_jacobian",
     "show_mid_slice",
     "show_slices",
+    "view_3d",
     "window_annotator",
     "window_hu",
 ]
