@@ -178,7 +178,7 @@ def test_the_output_holds_the_live_widget_and_a_png_for_static_pages(volume):
     assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == view.widget.model_id
     assert data["text/plain"].startswith("View3D(shape=(24, 24, 24)")
     png = Image.open(io.BytesIO(base64.b64decode(data["image/png"])))
-    assert png.format == "PNG" and png.size == (460, 480)
+    assert png.format == "PNG" and png.size == (500, 500)
 
 
 def test_nifti_bytes_without_a_label(volume):
@@ -291,7 +291,7 @@ def test_a_nearer_block_hides_a_farther_one():
 
 def test_the_snapshot_is_a_png_with_the_orientation_it_claims(volume):
     png = render3d.snapshot_png(volume, window=(0.0, 100.0), label_opacity=0.5, azimuth=180.0, elevation=0.0)
-    assert Image.open(io.BytesIO(png)).size == (460, 480)
+    assert Image.open(io.BytesIO(png)).size == (500, 500)
     figure = render3d.snapshot_figure(volume, window=(0.0, 100.0), label_opacity=0.5, azimuth=180.0, elevation=0.0)
     texts = {text.get_text() for text in figure.axes[0].texts}
     assert {"R", "L", "S", "I"} <= texts

@@ -215,7 +215,7 @@ def snapshot_figure(
         volume, window=window, label_opacity=label_opacity, labels=labels, azimuth=azimuth, elevation=elevation
     )
     screen = camera_rotation(azimuth, elevation)
-    figure = Figure(figsize=(4.6, 4.8), dpi=100, facecolor="black")
+    figure = Figure(figsize=(5.0, 5.0), dpi=100, facecolor="black")  # whole inches: the same pixels in every matplotlib
     axes = figure.add_axes((0.04, 0.02, 0.92, 0.88))
     axes.imshow(picture, interpolation="bilinear")
     axes.set_axis_off()
