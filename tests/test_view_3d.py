@@ -242,7 +242,7 @@ def ray_march(volume, window, azimuth, elevation, size, row, col):
     centre = corners.mean(axis=0)
     radius = np.linalg.norm(corners - centre, axis=1).max()
     pixel = 2 * radius / size
-    step = pixel * render3d.DEPTH_STEP
+    step = render3d.DEPTH_STEP * max(pixel, min(volume.spacing))
     right, up, towards = render3d.camera_rotation(azimuth, elevation)
     x, y = -radius + (col + 0.5) * pixel, radius - (row + 0.5) * pixel
     nearness = radius - (np.arange(int(np.ceil(2 * radius / step))) + 0.5) * step
@@ -274,6 +274,17 @@ def test_the_label_is_coloured_hidden_at_opacity_zero_and_filtered_by_value(volu
     is_red = (red[..., 0] > red[..., 1] + 0.2) & (red[..., 0] > red[..., 2] + 0.2)
     assert is_red[:, :32].sum() > 50 and is_red[:, 32:].sum() == 0, "label 1 (red) is on the block, nowhere else"
     np.testing.assert_array_equal(picture(volume, label_opacity=1.0, labels=np.array([2])), grey)
+
+
+def test_a_region_is_the_same_picture_zoomed(volume):
+    """The centre square of half-side radius/2 at 64 pixels is the centre of the whole picture at 128 pixels."""
+    whole = picture(volume, label_opacity=0.6, azimuth=30.0, elevation=10.0, size=128)
+    radius = float(np.linalg.norm(np.array(volume.shape) * 2.0) / 2.0)  # 2 mm voxels: half the diagonal
+    centre = picture(volume, label_opacity=0.6, azimuth=30.0, elevation=10.0, size=64, region=(0.0, 0.0, radius / 2))
+    np.testing.assert_allclose(centre, whole[32:96, 32:96], atol=1e-5)
+    region = render3d.content_region(volume, whole)
+    zoomed = picture(volume, azimuth=30.0, elevation=10.0, region=region)
+    assert (zoomed.max(axis=-1) > 0.02).mean() > 2 * (whole.max(axis=-1) > 0.02).mean()
 
 
 def test_a_nearer_block_hides_a_farther_one():

@@ -15,8 +15,9 @@ uses, seen from the same camera:
 * a label voxel (label > 0) adds its colour from the course's label table
   (:data:`~.overlay.LABEL_COLORS`) with ``label_opacity``;
 * samples are composited front to back, slab by slab, and dimmed with depth
-  (a cue for what is near), then the picture gets orientation letters
-  (which side of the patient each edge faces) and a small R/A/S axis triad.
+  (a cue for what is near); the figure draws a small preview first, then
+  the square around what it shows at full size, and adds orientation letters (which side of the patient each edge faces)
+  and a small R/A/S axis triad.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from .._checks import describe
 from ..volume import Volume
 from .overlay import LABEL_COLORS, intensity_range
 
-#: Pixels across the picture, and depth samples per pixel width.
+#: Pixels across the picture (and its preview), and depth samples per pixel width.
 SIZE = 256
+PREVIEW_SIZE = 64
 DEPTH_STEP = 2.0
 #: Absorption per mm of fully bright tissue (t = 1), and of a label at opacity 1.
 DENSITY = 0.35
@@ -115,24 +117,30 @@ def render_volume(
     azimuth: float = 110.0,
     elevation: float = 15.0,
     size: int = SIZE,
+    region: tuple[float, float, float] | None = None,
 ) -> np.ndarray:
     """Render ``volume`` as seen by the 3D view's camera: ``(size, size, 3)`` float32 RGB in [0, 1].
 
-    See the module docstring for the model. The picture covers the sphere
-    around the volume, so any camera fits it; the background is black. Only
-    the rows, columns and depths the volume's box projects to are sampled.
-    ``labels``: the label values drawn (default: every value above 0).
+    See the module docstring for the model. By default the picture covers
+    the sphere around the volume, so any camera fits it; ``region = (x, y,
+    half)`` draws the square of half-side ``half`` mm centred ``(x, y)`` mm
+    right of and above the volume's centre on the screen instead. The
+    background is black. Only the rows, columns and depths the volume's box
+    projects to are sampled, every ``DEPTH_STEP`` pixels along a ray (and
+    no finer than that many voxels). ``labels``: the label values drawn
+    (default: every value above 0).
     """
     world = _corners(volume)
     centre = world.mean(axis=1)
     radius = float(np.linalg.norm(world - centre[:, None], axis=0).max())
-    pixel = 2.0 * radius / size
-    step = pixel * DEPTH_STEP
+    x, y, half = (0.0, 0.0, radius) if region is None else region
+    pixel = 2.0 * half / size
+    step = DEPTH_STEP * max(pixel, min(volume.spacing))
     depth = int(np.ceil(2.0 * radius / step))
     screen = camera_rotation(azimuth, elevation)
     # Output index (k, row, col) -> screen mm (right, up, towards the viewer) -> world mm -> voxel index.
     to_screen = np.array([[0.0, 0.0, pixel], [0.0, -pixel, 0.0], [-step, 0.0, 0.0]])
-    screen_origin = np.array([0.5 * pixel - radius, radius - 0.5 * pixel, radius - 0.5 * step])
+    screen_origin = np.array([x - half + 0.5 * pixel, y + half - 0.5 * pixel, radius - 0.5 * step])
     world_to_voxel = np.linalg.inv(volume.affine)
     matrix = world_to_voxel[:3, :3] @ screen.T @ to_screen
     offset = world_to_voxel[:3, :3] @ (centre + screen.T @ screen_origin) + world_to_voxel[:3, 3]
@@ -187,6 +195,34 @@ def render_volume(
     return picture
 
 
+def content_region(
+    volume: Volume, picture: np.ndarray, level: float = 0.02, margin: float = 0.08
+) -> tuple[float, float, float]:
+    """The square around what ``picture`` (a default :func:`render_volume` of ``volume``) shows, as a ``region``.
+
+    The default picture covers the sphere around the whole volume, air
+    included; rendering this region again draws what is there larger.
+
+    Examples
+    --------
+    >>> volume = Volume(np.zeros((10, 10, 10), np.float32), np.eye(4))
+    >>> picture = np.zeros((100, 100, 3), np.float32)
+    >>> picture[40:50, 20:30] = 1.0  # left of the centre, a little above it
+    >>> np.round(content_region(volume, picture), 2).tolist()
+    [-4.33, 0.87, 1.0]
+    """
+    world = _corners(volume)
+    radius = float(np.linalg.norm(world - world.mean(axis=1, keepdims=True), axis=0).max())
+    rows, cols = np.nonzero(picture.max(axis=-1) > level)
+    if rows.size == 0:
+        return 0.0, 0.0, radius
+    pixel = 2.0 * radius / picture.shape[0]
+    x = -radius + pixel * (cols.min() + cols.max() + 1) / 2.0
+    y = radius - pixel * (rows.min() + rows.max() + 1) / 2.0
+    half = pixel * max(rows.max() + 1 - rows.min(), cols.max() + 1 - cols.min()) * (1.0 + 2.0 * margin) / 2.0
+    return float(x), float(y), float(half)
+
+
 def _screen_letters(screen: np.ndarray) -> dict[str, str]:
     """The patient side each screen edge faces: ``{"left": "R", "right": "L", "top": "S", "bottom": "I"}``."""
     names = (("L", "R"), ("P", "A"), ("I", "S"))  # negative, positive world direction per axis
@@ -211,9 +247,10 @@ def snapshot_figure(
     """A matplotlib Figure (Agg, not registered with pyplot) of :func:`render_volume` with orientation marks."""
     from matplotlib.figure import Figure
 
-    picture = render_volume(
-        volume, window=window, label_opacity=label_opacity, labels=labels, azimuth=azimuth, elevation=elevation
-    )
+    options = {"window": window, "label_opacity": label_opacity, "labels": labels, "azimuth": azimuth}
+    preview = render_volume(volume, elevation=elevation, size=PREVIEW_SIZE, **options)
+    region = content_region(volume, preview)
+    picture = render_volume(volume, elevation=elevation, region=region, **options)
     screen = camera_rotation(azimuth, elevation)
     figure = Figure(figsize=(5.0, 5.0), dpi=100, facecolor="black")  # whole inches: the same pixels in every matplotlib
     axes = figure.add_axes((0.04, 0.02, 0.92, 0.88))
