@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements/lock.txt
 
-.PHONY: lab test lint format unit notebooks browser bench lock clean-notebooks clean
+.PHONY: lab test lint format unit notebooks browser site bench lock clean-notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ notebooks: $(STAMP)
 
 browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser
+
+# The course website from the committed notebooks (nothing re-executed, nothing downloaded while building):
+# open _build/site/index.html. Its tools are the `site` extra, kept out of the reader's `make lab` set-up.
+SITE_STAMP := $(VENV)/.site-installed
+$(SITE_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -c $(LOCK) --no-build-isolation -e ".[site]"
+	touch $(SITE_STAMP)
+
+site: $(SITE_STAMP)
+	$(BIN)/python tools/build_site.py
 
 # Benchmarks against TorchIO and MONAI (optional extra, not part of `make test`).
 bench: $(STAMP)

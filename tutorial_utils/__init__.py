@@ -209,6 +209,7 @@ _DISPLAY_NAMES = (
     "show_plane",
     "show_slices",
     "use_notebook_style",
+    "view_3d",
 )
 
 __all__ = [

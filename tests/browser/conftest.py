@@ -34,6 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
+    # WebGL2 (the 3D view, tu.view_3d) on the CPU: recent Chromium no longer falls back to SwiftShader silently.
+    "--enable-unsafe-swiftshader",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 #: JupyterLab pages, hence notebooks running at once (the CI machine has two cores).

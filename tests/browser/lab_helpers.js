@@ -126,12 +126,14 @@ window.labTests = (() => {
     return [...state.panel.content.node.querySelectorAll('.jp-OutputArea-output')];
   }
 
-  // Outputs showing a rendered widget view (JupyterLab's widget renderer holds it as a
-  // child), leaving out those nested in another widget (an ipywidgets.Output's content).
+  // Outputs showing a rendered widget view (JupyterLab's widget renderer, a Lumino Panel with
+  // no mime type of its own, holds it as a child: an ipywidgets view has the .jupyter-widgets
+  // class, an anywidget view such as tu.view_3d's NiiVue does not), leaving out those nested in
+  // another widget (an ipywidgets.Output's content).
   function widgetOutputs() {
-    return outputs().filter(
-      (el) => el.querySelector(':scope > .jupyter-widgets') && !el.parentElement.closest('.jupyter-widgets'),
-    );
+    const isWidgetView = (el) =>
+      el.querySelector(':scope > .jupyter-widgets') || (el.classList.contains('lm-Panel') && !el.dataset.mimeType);
+    return outputs().filter((el) => isWidgetView(el) && !el.parentElement.closest('.jupyter-widgets'));
   }
 
   function stillLoading(el) {

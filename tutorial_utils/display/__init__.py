@@ -21,6 +21,8 @@ serves its names on first use).
 * :class:`SliceViewer`: a live three-plane viewer (ipywidgets).
 * :class:`TransformExplorer`: sliders for a transform's parameters with the
   result before and after.
+* :func:`view_3d`: the volume in 3D (NiiVue, via ipyniivue), label as a
+  coloured overlay, with a static picture (:mod:`.render3d`) for static pages.
 * Both draw their panels straight from the volume, without matplotlib
   (:mod:`._render`: pixel maps, colour tables, crosshairs, letters, the PNG
   writer; :mod:`._layout`: where the panels go), so a slider move costs a
@@ -55,6 +57,7 @@ from .regions import difference_region
 from .slicing import PLANES
 from .static import show_comparison, show_mid_slice, show_slices
 from .style import use_notebook_style
+from .view3d import View3D, view_3d
 from .viewer import SliceViewer
 
 __all__ = [
@@ -65,6 +68,7 @@ __all__ = [
     "PLANES",
     "SliceViewer",
     "TransformExplorer",
+    "View3D",
     "WINDOW_CHOICES",
     "compare_histograms",
     "crop_box_annotator",
@@ -87,6 +91,7 @@ __all__ = [
     "show_plane",
     "show_slices",
     "use_notebook_style",
+    "view_3d",
     "window_annotator",
     "window_hu",
 ]

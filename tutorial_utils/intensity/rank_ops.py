@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -44,8 +45,27 @@ CHUNK = 1 << 16
 SPREAD, MARGIN = 5.0, 16
 
 
-def _linear_ranks(n: int, q: float) -> tuple[int, int, float]:
+def _percentile_in_data_dtype() -> bool:
+    """Whether ``np.percentile`` computes ``q / 100`` and the rank of float data in their own dtype.
+
+    NumPy before 2.3 does (``q / float32(100)``: a float32 rank and weight);
+    later NumPy keeps a Python float ``q`` in float64. Probed on a case where
+    the two give different float32 results, not read from the version.
+    """
+    return float(np.percentile(np.array([-2, -2, 0, 0], np.float32), 51.0)) != float(np.float32(-0.94))
+
+
+_IN_DATA_DTYPE = _percentile_in_data_dtype()
+
+
+def _linear_ranks(n: int, q: float, dtype: np.dtype) -> tuple[int, int, float | np.floating]:
     """The two sorted positions and the weight NumPy's "linear" method uses for percentile ``q`` of ``n`` values."""
+    if _IN_DATA_DTYPE and dtype.kind == "f":
+        virtual = (n - 1) * np.true_divide(q, dtype.type(100))
+        if virtual >= n - 1:
+            return n - 1, n - 1, dtype.type(virtual + 1)
+        previous = int(np.floor(virtual))
+        return previous, previous + 1, dtype.type(virtual - previous)
     virtual = (n - 1) * (q / 100.0)
     if virtual >= n - 1:
         return n - 1, n - 1, virtual + 1.0  # NumPy's previous index is then -1
@@ -53,13 +73,27 @@ def _linear_ranks(n: int, q: float) -> tuple[int, int, float]:
     return previous, previous + 1, virtual - previous
 
 
+def _weak_weight() -> bool:
+    """Whether ``np.percentile`` weighs with a Python float (NumPy >= 2.3: float32 data stay float32).
+
+    Older NumPy weighs with a float64 array, so a float32 interpolation is
+    done in float64. Probed, not read from the version: 0.1 of the way from
+    0 to 1 is 0.1 in float64 and float32(0.1) otherwise.
+    """
+    return float(np.percentile(np.array([0.0, 1.0], np.float32), 10.0)) != 0.1
+
+
+_WEAK_WEIGHT = _weak_weight()
+
+
 def _lerp(a: np.generic, b: np.generic, t: float) -> float:
     """NumPy's ``_lerp`` on two values of the array's dtype: the same operations, so the same rounding."""
+    weight = t if _WEAK_WEIGHT else np.asarray(t, dtype=np.float64)
     a0, b0 = np.asarray(a), np.asarray(b)
-    diff = np.subtract(b0, a0, out=...)
+    diff = np.asarray(np.subtract(b0, a0))  # a 0-d array, as in NumPy (`out=...` would need NumPy >= 2.3)
     if t >= 0.5:
-        return float(np.subtract(b0, diff * (1 - t), out=...))
-    return float(np.add(a0, diff * t, out=...))
+        return float(np.subtract(b0, diff * (1 - weight)))
+    return float(np.add(a0, diff * weight))
 
 
 def _bracket_positions(m: int, rank: int, n: int) -> tuple[int, int]:
@@ -155,7 +189,7 @@ def exact_percentiles(array: np.ndarray, qs: Sequence[float], mask: np.ndarray |
     flat = array.reshape(-1)
     keep = None if mask is None else mask.reshape(-1)
     n = flat.size if keep is None else int(np.count_nonzero(keep))
-    plan = [_linear_ranks(n, float(q)) for q in qs]
+    plan = [_linear_ranks(n, float(q), flat.dtype) for q in qs]
     if n < MIN_VOXELS:
         return _partition_all(flat, keep, plan)
     step = max(1, flat.size // SAMPLE_SIZE) | 1
@@ -190,7 +224,7 @@ def exact_percentiles(array: np.ndarray, qs: Sequence[float], mask: np.ndarray |
     return found
 
 
-def _partition_all(flat: np.ndarray, keep: np.ndarray | None, plan: list[tuple[int, int, float]]) -> list[float] | None:
+def _partition_all(flat: np.ndarray, keep: np.ndarray | None, plan: list[tuple[int, int, Any]]) -> list[float] | None:
     """What np.percentile does: partition a copy of the voxels at every rank of ``plan``, then interpolate."""
     if not _finite_chunk(flat):
         return None
