@@ -167,11 +167,13 @@ def test_every_internal_link_and_anchor_resolves(site_dir: Path) -> None:
 
 
 def expected_cells(name: str) -> tuple[int, int, int, bool]:
-    """Code cells, your-turn cells, PNG outputs and whether the markdown has math, from the notebook file."""
+    """Code cells, your-turn cells, image outputs (PNG or JPEG) and whether the markdown has math, from the notebook."""
     nb = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     your_turn = sum("your-turn" in cell.metadata.get("tags", []) for cell in code)
-    pngs = sum("image/png" in output.get("data", {}) for cell in code for output in cell.outputs)
+    pngs = sum(
+        bool({"image/png", "image/jpeg"} & set(output.get("data", {}))) for cell in code for output in cell.outputs
+    )
     math = any(re.search(r"\$[^$\n]+\$", cell.source) for cell in nb.cells if cell.cell_type == "markdown")
     return len(code), your_turn, pngs, math
 
@@ -203,7 +205,7 @@ def test_notebook_page_loads_cleanly_with_its_figures(name: str, site_page: Site
     assert not site_page.problems, "\n".join(site_page.problems)
     assert report["cells"] == code_cells, "every code cell (your-turn cells included) is on the page"
     assert report["yourTurn"] == your_turn, "your-turn cells are shown"
-    assert len(report["images"]) == pngs, "every PNG output (widget snapshots included) is an image on the page"
+    assert len(report["images"]) == pngs, "every image output (widget snapshots included) is an image on the page"
     bad = [
         image for image in report["images"] if not (image["complete"] and image["natural"] > 0 and image["width"] > 0)
     ]
