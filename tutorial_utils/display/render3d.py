@@ -252,7 +252,9 @@ def snapshot_figure(
     region = content_region(volume, preview)
     picture = render_volume(volume, elevation=elevation, region=region, **options)
     screen = camera_rotation(azimuth, elevation)
-    figure = Figure(figsize=(5.0, 5.0), dpi=100, facecolor="black")  # whole inches: the same pixels in every matplotlib
+    figure = Figure(
+        figsize=(5.0, 5.0), dpi=100, facecolor="black", layout="none"
+    )  # whole inches: the same pixels in every matplotlib
     axes = figure.add_axes((0.04, 0.02, 0.92, 0.88))
     axes.imshow(picture, interpolation="bilinear")
     axes.set_axis_off()
