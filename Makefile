@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements/lock.txt
 
-.PHONY: lab test lint format unit notebooks browser bench lock clean-notebooks clean
+.PHONY: lab test lint format unit notebooks browser torch bench lock clean-notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ notebooks: $(STAMP)
 
 browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser
+
+# PyTorch (CPU build, about 870 MB) for notebook 12's training cells and tutorial_utils.nets; optional.
+torch: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[torch]"
 
 # Benchmarks against TorchIO and MONAI (optional extra, not part of `make test`).
 bench: $(STAMP)

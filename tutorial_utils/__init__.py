@@ -167,6 +167,12 @@ from .dataset import (
 )
 
 # --- end issue 16 ---
+# --- issue 25: evaluation (pandas loads on first use; the networks live in tutorial_utils.nets, with torch) ---
+# isort: split
+from .evaluation import segmentation_metrics
+from .heldout import heldout_parameters, make_heldout_scan
+
+# --- end issue 25 ---
 
 __version__ = "0.2.0"
 
@@ -300,6 +306,10 @@ __all__ = [
     "preprocess_dataset",
     "read_manifest",
     # --- end issue 16 ---
+    # --- issue 25: evaluation ---
+    "heldout_parameters",
+    "make_heldout_scan",
+    "segmentation_metrics",
 ]
 
 

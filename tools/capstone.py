@@ -1,0 +1,299 @@
+"""The capstone experiment: what do preprocessing and augmentation buy on scans from another hospital?
+
+Usage::
+
+    python tools/capstone.py            # run, print the table (results in a temporary folder)
+    python tools/capstone.py --write    # run and write benchmarks/capstone/ (CSV, figure, checkpoints)
+    python tools/capstone.py --quick    # a smoke run in a minute: 1 seed, 4 iterations, 2 test scans
+
+Needs PyTorch (``pip install -e ".[torch]"``); nothing is downloaded. What it does:
+
+1. **data**: ``tu.make_sample_dataset`` (14 cases, scale 0.25) plays the training hospital;
+   cases 0-9 train, cases 10-13 test on the same site. The cases stored without the
+   -1024 HU intercept are left out (notebook 09 finds them in the fingerprint).
+   ``tu.make_heldout_scan`` plays another hospital: 6 scans in orientations the
+   training data never shows, thick slices, HU offsets and more noise.
+2. **settings** (``tutorial_utils.nets.capstone``): (a) raw arrays resized to one shape,
+   z-scored per scan; (b) the dataset plan (reorient, resample, CT normalization),
+   preprocessed on Dask with ``tu.preprocess_dataset``; (c) (b) plus augmentation.
+3. **training**: the same ``UNet3d`` (8-16-32 feature maps, deep supervision) for
+   ``--iterations`` batches of 2 patches of 64 x 64 x 32 voxels, one run per seed, the
+   samples prepared by ``--workers`` DataLoader workers; checkpoints saved atomically.
+4. **evaluation**: every test scan is predicted patch by patch, brought back to its own
+   grid with ``tu.invert`` and scored with ``tu.segmentation_metrics`` (Dice, HD95 in mm,
+   volume error in mL), per class (lung, liver).
+5. **report**: per setting, the mean over test scans for each seed, then mean +- sd over
+   the seeds; a difference between two settings counts as larger than the seed-to-seed
+   spread when it exceeds the sum of their two standard deviations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+import tutorial_utils as tu
+from tutorial_utils import nets
+from tutorial_utils.nets import capstone
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "capstone"
+N_CASES, N_TRAIN, N_HELDOUT, SCALE = 14, 10, 6, 0.25
+FEATURES = (8, 16, 32)
+METRICS = {"dice": "Dice", "hd95_mm": "HD95 (mm)", "abs_volume_error_ml": "|volume error| (mL)"}
+SITES = {"same": "training hospital (cases 10-13)", "other": "other hospital (6 held-out scans)"}
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help=f"write results, figure and checkpoints to {OUT}")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=1, help="DataLoader worker processes (default 1)")
+    parser.add_argument("--settings", nargs="+", default=list(capstone.SETTINGS), choices=list(capstone.SETTINGS))
+    parser.add_argument("--quick", action="store_true", help="smoke run: seed 0, 4 iterations, 2 test scans per site")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seeds, args.iterations = [0], 4
+    return args
+
+
+def prepare_data(work: Path, quick: bool) -> dict:
+    """Training volumes per setting, test scans per site, and the plan."""
+    raw = tu.make_sample_dataset(work / "raw", n_cases=N_CASES, seed=0, scale=SCALE)
+    pairs = [
+        (raw / "imagesTr" / f"case_{i:03d}_0000.nii.gz", raw / "labelsTr" / f"case_{i:03d}.nii.gz")
+        for i in range(N_CASES)
+    ]
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
+        fingerprint = tu.fingerprint_dataset(pairs, client=client, progress=False)
+        cases = fingerprint.cases
+        offset = cases["fg_median"] > cases["fg_median"].median() + 500  # stored without the -1024 intercept
+        kept = [i for i in range(N_CASES) if not offset.iloc[i]]
+        train_ids = [i for i in kept if i < N_TRAIN]
+        test_ids = [i for i in kept if i >= N_TRAIN]
+        plan = tu.fingerprint_dataset([pairs[i] for i in train_ids], client=client, progress=False).plan()
+        tu.preprocess_dataset(
+            [pairs[i] for i in train_ids], plan.pipeline(), work / "preprocessed", client=client, progress=False
+        )
+    preprocessed = [
+        tu.load_nifti(
+            work / "preprocessed" / f"case_{i:03d}.nii.gz", work / "preprocessed" / f"case_{i:03d}_label.nii.gz"
+        )
+        for i in train_ids
+    ]
+    naive = capstone.naive_preprocessing(plan.shape)
+    raw_train = [tu.load_nifti(*pairs[i]) for i in train_ids]
+    n_test = 2 if quick else None
+    tests = {
+        "same": {f"case_{i:03d}": capstone.to_classes(tu.load_nifti(*pairs[i])) for i in test_ids[:n_test]},
+        "other": {
+            f"heldout_{i}": capstone.to_classes(tu.make_heldout_scan(i, seed=0, scale=SCALE))
+            for i in range(N_HELDOUT)[:n_test]
+        },
+    }
+    return {
+        "plan": plan,
+        "train": {
+            "a": [capstone.to_classes(naive(v)) for v in raw_train],
+            "b": [capstone.to_classes(v) for v in preprocessed],
+            "c": [capstone.to_classes(v) for v in preprocessed],
+        },
+        "preprocess": {
+            "a": naive,
+            "b": capstone.inference_preprocessing(plan),
+            "c": capstone.inference_preprocessing(plan),
+        },
+        "transform": {"a": capstone.patch_sampler(), "b": capstone.patch_sampler(), "c": capstone.augmentation()},
+        "tests": tests,
+        "train_ids": train_ids,
+        "left_out": [i for i in range(N_CASES) if offset.iloc[i]],
+    }
+
+
+def run(args: argparse.Namespace, data: dict, checkpoints: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train and evaluate every setting and seed; returns the per-scan metrics and the training runs."""
+    rows, runs = [], []
+    for setting in args.settings:
+        for seed in args.seeds:
+            nets.seed_everything(seed)
+            net = nets.UNet3d(1, len(capstone.CLASSES) + 1, features=FEATURES, deep_supervision=True)
+            loader = nets.make_loader(
+                data["train"][setting], data["transform"][setting], iterations=args.iterations, batch_size=2,
+                num_workers=args.workers, seed=seed,
+            )  # fmt: skip
+            print(f"setting {setting} ({capstone.SETTINGS[setting]}), seed {seed}", flush=True)
+            result = nets.train(
+                net, loader, checkpoint=checkpoints / f"{setting}_seed{seed}.pt", progress=sys.stderr.isatty(),
+                info={"setting": setting, "seed": seed, "patch": list(capstone.PATCH)},
+            )  # fmt: skip
+            runs.append({"setting": setting, "seed": seed, "seconds": result.seconds,
+                         "final_loss": float(np.mean(result.losses[-20:]))})  # fmt: skip
+            for site, scans in data["tests"].items():
+                for name, scan in scans.items():
+                    table = capstone.evaluate(net, scan, data["preprocess"][setting])
+                    table.insert(0, "scan", name)
+                    table.insert(0, "site", site)
+                    table.insert(0, "seed", seed)
+                    table.insert(0, "setting", setting)
+                    rows.append(table)
+            print(f"  {result.seconds:.0f} s, final loss {runs[-1]['final_loss']:.3f}", flush=True)
+    results = pd.concat(rows, ignore_index=True)
+    results["abs_volume_error_ml"] = results["volume_error_ml"].abs()
+    return results, pd.DataFrame(runs)
+
+
+def summarize(results: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """Mean over the test scans per seed, then mean and sd over the seeds, per setting, site and class."""
+    per_seed = results.groupby(["setting", "site", "name", "seed"])[list(METRICS)].mean()
+    summary = per_seed.groupby(["setting", "site", "name"]).agg(["mean", "std"])
+    summary.columns = [f"{metric}_{stat}" for metric, stat in summary.columns]
+    seconds = runs.groupby("setting")["seconds"].agg(["mean", "std"])
+    summary = summary.reset_index()
+    summary["train_seconds_mean"] = summary["setting"].map(seconds["mean"])
+    summary["train_seconds_std"] = summary["setting"].map(seconds["std"])
+    return summary
+
+
+def _cell(row: pd.Series, metric: str) -> str:
+    digits = 3 if metric == "dice" else 1
+    sd = row[f"{metric}_std"]
+    return (
+        f"{row[f'{metric}_mean']:.{digits}f} ± {sd:.{digits}f}"
+        if np.isfinite(sd)
+        else f"{row[f'{metric}_mean']:.{digits}f}"
+    )
+
+
+def markdown(summary: pd.DataFrame) -> str:
+    """The summary as a markdown table (mean ± sd over seeds)."""
+    lines = [
+        "| setting | test site | class | " + " | ".join(METRICS.values()) + " | training (s) |",
+        "|---|---|---|" + "---:|" * (len(METRICS) + 1),
+    ]
+    ordered = summary.assign(order=summary["site"].map({site: i for i, site in enumerate(SITES)}))
+    for _, row in ordered.sort_values(["order", "name", "setting"]).iterrows():
+        seconds = f"{row['train_seconds_mean']:.0f}" + (
+            f" ± {row['train_seconds_std']:.0f}" if np.isfinite(row["train_seconds_std"]) else ""
+        )
+        cells = " | ".join(_cell(row, metric) for metric in METRICS)
+        lines.append(
+            f"| ({row['setting']}) {capstone.SETTINGS[row['setting']]} | {row['site']} | {row['name']} | {cells} | {seconds} |"
+        )
+    return "\n".join(lines)
+
+
+def comparisons(summary: pd.DataFrame) -> list[str]:
+    """For each class on each site: (b) vs (a) and (c) vs (b), and whether the difference exceeds the seed spread."""
+    lines = []
+    indexed = summary.set_index(["site", "name", "setting"])
+    for site in SITES:
+        for name in capstone.CLASSES.values():
+            for first, second in (("a", "b"), ("b", "c")):
+                if (site, name, first) not in indexed.index or (site, name, second) not in indexed.index:
+                    continue
+                one, two = indexed.loc[(site, name, first)], indexed.loc[(site, name, second)]
+                parts = []
+                for metric, label in METRICS.items():
+                    delta = two[f"{metric}_mean"] - one[f"{metric}_mean"]
+                    spread = one[f"{metric}_std"] + two[f"{metric}_std"]
+                    verdict = "exceeds" if np.isfinite(spread) and abs(delta) > spread else "within"
+                    parts.append(f"{label} {delta:+.3g} ({verdict} the seed spread {spread:.2g})")
+                lines.append(f"{site} site, {name}, ({second}) - ({first}): " + "; ".join(parts))
+    return lines
+
+
+def figure(results: pd.DataFrame, path: Path) -> None:
+    """Per site (rows) and metric (columns): the mean over test scans of every seed (dots) and their mean (bars)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    per_seed = results.groupby(["setting", "site", "name", "seed"])[list(METRICS)].mean().reset_index()
+    settings = sorted(per_seed["setting"].unique())
+    colors = {"a": "#bbbbbb", "b": "#4c72b0", "c": "#dd8452"}
+    fig, axes = plt.subplots(2, len(METRICS), figsize=(9.5, 5.6), dpi=100, sharex=True)
+    for r, site in enumerate(SITES):
+        for c, (metric, label) in enumerate(METRICS.items()):
+            ax = axes[r, c]
+            for k, name in enumerate(capstone.CLASSES.values()):
+                for s, setting in enumerate(settings):
+                    chosen = (per_seed["site"] == site) & (per_seed["name"] == name) & (per_seed["setting"] == setting)
+                    values = per_seed.loc[chosen, metric]
+                    x = k + (s - (len(settings) - 1) / 2) * 0.26
+                    ax.bar(
+                        x,
+                        values.mean(),
+                        width=0.24,
+                        color=colors[setting],
+                        label=f"({setting}) {capstone.SETTINGS[setting]}" if (k, r, c) == (0, 0, 0) else None,
+                    )
+                    ax.plot(np.full(len(values), x), values, "k.", ms=4)
+            ax.set_xticks(range(len(capstone.CLASSES)), list(capstone.CLASSES.values()))
+            ax.set_title(f"{label}\n{SITES[site]}" if c == 1 else label, fontsize=9)
+            if metric == "dice":
+                ax.set_ylim(0, 1)
+    fig.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.suptitle("Held-out test scans: bars = mean over seeds, dots = one seed (mean over the scans)", fontsize=10)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _arguments(argv)
+    started = time.perf_counter()
+    load_start = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="tu_capstone_") as tmp:
+        work = Path(tmp)
+        out = OUT if args.write else work / "out"
+        checkpoints = out / "checkpoints"
+        checkpoints.mkdir(parents=True, exist_ok=True)
+        data = prepare_data(work, args.quick)
+        print(f"training cases {data['train_ids']} (left out, stored without the HU intercept: {data['left_out']}); "
+              f"plan: {data['plan'].target_spacing} mm, {data['plan'].shape}", flush=True)  # fmt: skip
+        results, runs = run(args, data, checkpoints)
+        summary = summarize(results, runs)
+        minutes = (time.perf_counter() - started) / 60
+        table = markdown(summary)
+        print(table)
+        print("\n".join(comparisons(summary)))
+        results.to_csv(out / "results.csv", index=False, float_format="%.5g")
+        summary.to_csv(out / "summary.csv", index=False, float_format="%.5g")
+        runs.to_csv(out / "runs.csv", index=False, float_format="%.4g")
+        figure(results, out / "capstone.png")
+        sizes = {p.name: p.stat().st_size for p in sorted(checkpoints.glob("*.pt"))}
+        run_info = {
+            "command": "python tools/capstone.py " + " ".join(sys.argv[1:] if argv is None else argv),
+            "minutes": round(minutes, 1),
+            "load_average": {"start": round(load_start, 1), "end": round(os.getloadavg()[0], 1)},
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "iterations": args.iterations,
+            "seeds": args.seeds,
+            "workers": args.workers,
+            "checkpoint_bytes": sizes,
+        }
+        (out / "run.json").write_text(json.dumps(run_info, indent=2) + "\n")
+        print(f"{minutes:.1f} min; checkpoints {sum(sizes.values()) / 1e6:.2f} MB in {len(sizes)} files")
+        if not args.write:
+            shutil.rmtree(out)
+
+
+if __name__ == "__main__":
+    main()
