@@ -29,12 +29,12 @@ test: $(STAMP)
 
 # Lint and format check (ruff; configured in pyproject.toml). `make format` rewrites.
 lint: $(STAMP)
-	$(BIN)/ruff check tutorial_utils tests benchmarks tools
-	$(BIN)/ruff format --check tutorial_utils tests benchmarks tools
+	$(BIN)/ruff check conftest.py tutorial_utils tests benchmarks tools
+	$(BIN)/ruff format --check conftest.py tutorial_utils tests benchmarks tools
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix tutorial_utils tests benchmarks tools
-	$(BIN)/ruff format tutorial_utils tests benchmarks tools
+	$(BIN)/ruff check --fix conftest.py tutorial_utils tests benchmarks tools
+	$(BIN)/ruff format conftest.py tutorial_utils tests benchmarks tools
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests tutorial_utils --ignore=tests/browser

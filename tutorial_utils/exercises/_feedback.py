@@ -5,6 +5,10 @@ and raises :class:`NotImplementedError` with a hint, which JupyterLab's Run
 All and nbval step over (the cell is tagged ``raises-exception``). Once the
 reader fills it in, the check prints what is right and what is not, and
 ends with "Correct:" only when everything is.
+
+Every verdict is also remembered (:func:`verdicts_since_reset`), so the test
+run can tell that a notebook's solution was accepted by its check without
+parsing printed text (see :mod:`tutorial_utils.exercises.notebook_format`).
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from typing import Any
 
 import numpy as np
 
+#: The verdicts printed since the last :func:`reset_verdicts`: ``True`` for "Correct:", ``False`` for "Not yet:".
+_VERDICTS: list[bool] = []
 
-def is_unfilled(answer: Any) -> None:
+
+def is_unfilled(answer: Any) -> bool:
     """True when ``answer`` is ``...`` or a tuple, list or dict holding one.
 
     Examples
@@ -82,9 +89,56 @@ def verdict(problems: list[str], praise: str, notes: list[str] | None = None) ->
     """
     for note in notes or []:
         print(note)
+    _VERDICTS.append(not problems)
     if problems:
         print("Not yet:")
         for problem in problems:
             print(f"- {problem}")
     else:
         print(f"Correct: {praise}")
+
+
+def reset_verdicts() -> None:
+    """Forget the verdicts printed so far (the test run calls it before each solution).
+
+    Examples
+    --------
+    >>> verdict([], "fine.")
+    Correct: fine.
+    >>> reset_verdicts(); verdicts_since_reset()
+    []
+    """
+    _VERDICTS.clear()
+
+
+def verdicts_since_reset() -> list[bool]:
+    """The verdicts printed since :func:`reset_verdicts`, oldest first (``True`` is "Correct:")."""
+    return list(_VERDICTS)
+
+
+def expect_correct(where: str) -> None:
+    """Raise ``RuntimeError`` unless a verdict was printed since the reset and the last one was "Correct:".
+
+    The test run appends this call to every solution it injects, so a
+    solution that its own check rejects, or that never calls the check, fails
+    ``make test`` with ``where`` (the notebook and exercise) in the message.
+
+    Examples
+    --------
+    >>> reset_verdicts()
+    >>> expect_correct("notebook 01, exercise 1")
+    Traceback (most recent call last):
+    ...
+    RuntimeError: notebook 01, exercise 1: the solution printed no verdict (it must call its check_exercise function)
+    >>> verdict(["the sign is wrong."], "")
+    Not yet:
+    - the sign is wrong.
+    >>> expect_correct("notebook 01, exercise 1")
+    Traceback (most recent call last):
+    ...
+    RuntimeError: notebook 01, exercise 1: the solution's check printed "Not yet:" (see the output above)
+    """
+    if not _VERDICTS:
+        raise RuntimeError(f"{where}: the solution printed no verdict (it must call its check_exercise function)")
+    if not _VERDICTS[-1]:
+        raise RuntimeError(f'{where}: the solution\'s check printed "Not yet:" (see the output above)')
