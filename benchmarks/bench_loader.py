@@ -35,8 +35,7 @@ import torch
 
 import tutorial_utils as tu
 from timing import write_section
-from tutorial_utils import nets
-from tutorial_utils.nets import capstone
+from tutorial_utils import capstone, nets
 
 HERE = Path(__file__).resolve().parent
 WORKERS = (0, 1, 2)

@@ -17,7 +17,7 @@ Needs PyTorch (``pip install -e ".[torch]"``); nothing is downloaded. What it do
    z-scored per scan; (b) the dataset plan (reorient, resample, CT normalization),
    preprocessed on Dask with ``tu.preprocess_dataset``; (c) (b) plus augmentation.
 3. **training**: the same ``UNet3d`` (8-16-32 feature maps, deep supervision) for
-   ``--iterations`` batches of 2 patches of 64 x 64 x 32 voxels, one run per seed, the
+   ``--iterations`` batches of 2 patches of 48 x 48 x 32 voxels, one run per seed, the
    samples prepared by ``--workers`` DataLoader workers; checkpoints saved atomically.
 4. **evaluation**: every test scan is predicted patch by patch, brought back to its own
    grid with ``tu.invert`` and scored with ``tu.segmentation_metrics`` (Dice, HD95 in mm,
@@ -44,23 +44,22 @@ import pandas as pd
 import torch
 
 import tutorial_utils as tu
-from tutorial_utils import nets
-from tutorial_utils.nets import capstone
+from tutorial_utils import capstone, nets
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "capstone"
 N_CASES, N_TRAIN, N_HELDOUT, SCALE = 14, 10, 6, 0.25
 FEATURES = (8, 16, 32)
-METRICS = {"dice": "Dice", "hd95_mm": "HD95 (mm)", "abs_volume_error_ml": "|volume error| (mL)"}
-SITES = {"same": "training hospital (cases 10-13)", "other": "other hospital (6 held-out scans)"}
+METRICS, SITES = capstone.METRICS, capstone.SITES
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help=f"write results, figure and checkpoints to {OUT}")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--iterations", type=int, default=250)
     parser.add_argument("--workers", type=int, default=1, help="DataLoader worker processes (default 1)")
+    parser.add_argument("--threads", type=int, default=1, help="PyTorch threads for the network (default 1)")
     parser.add_argument("--settings", nargs="+", default=list(capstone.SETTINGS), choices=list(capstone.SETTINGS))
     parser.add_argument("--quick", action="store_true", help="smoke run: seed 0, 4 iterations, 2 test scans per site")
     args = parser.parse_args(argv)
@@ -137,14 +136,14 @@ def run(args: argparse.Namespace, data: dict, checkpoints: Path) -> tuple[pd.Dat
             )  # fmt: skip
             print(f"setting {setting} ({capstone.SETTINGS[setting]}), seed {seed}", flush=True)
             result = nets.train(
-                net, loader, checkpoint=checkpoints / f"{setting}_seed{seed}.pt", progress=sys.stderr.isatty(),
+                net, loader, checkpoint=checkpoints / f"{setting}_seed{seed}.pt", progress=True,
                 info={"setting": setting, "seed": seed, "patch": list(capstone.PATCH)},
             )  # fmt: skip
             runs.append({"setting": setting, "seed": seed, "seconds": result.seconds,
                          "final_loss": float(np.mean(result.losses[-20:]))})  # fmt: skip
             for site, scans in data["tests"].items():
                 for name, scan in scans.items():
-                    table = capstone.evaluate(net, scan, data["preprocess"][setting])
+                    table = nets.evaluate(net, scan, data["preprocess"][setting])
                     table.insert(0, "scan", name)
                     table.insert(0, "site", site)
                     table.insert(0, "seed", seed)
@@ -154,66 +153,6 @@ def run(args: argparse.Namespace, data: dict, checkpoints: Path) -> tuple[pd.Dat
     results = pd.concat(rows, ignore_index=True)
     results["abs_volume_error_ml"] = results["volume_error_ml"].abs()
     return results, pd.DataFrame(runs)
-
-
-def summarize(results: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
-    """Mean over the test scans per seed, then mean and sd over the seeds, per setting, site and class."""
-    per_seed = results.groupby(["setting", "site", "name", "seed"])[list(METRICS)].mean()
-    summary = per_seed.groupby(["setting", "site", "name"]).agg(["mean", "std"])
-    summary.columns = [f"{metric}_{stat}" for metric, stat in summary.columns]
-    seconds = runs.groupby("setting")["seconds"].agg(["mean", "std"])
-    summary = summary.reset_index()
-    summary["train_seconds_mean"] = summary["setting"].map(seconds["mean"])
-    summary["train_seconds_std"] = summary["setting"].map(seconds["std"])
-    return summary
-
-
-def _cell(row: pd.Series, metric: str) -> str:
-    digits = 3 if metric == "dice" else 1
-    sd = row[f"{metric}_std"]
-    return (
-        f"{row[f'{metric}_mean']:.{digits}f} ± {sd:.{digits}f}"
-        if np.isfinite(sd)
-        else f"{row[f'{metric}_mean']:.{digits}f}"
-    )
-
-
-def markdown(summary: pd.DataFrame) -> str:
-    """The summary as a markdown table (mean ± sd over seeds)."""
-    lines = [
-        "| setting | test site | class | " + " | ".join(METRICS.values()) + " | training (s) |",
-        "|---|---|---|" + "---:|" * (len(METRICS) + 1),
-    ]
-    ordered = summary.assign(order=summary["site"].map({site: i for i, site in enumerate(SITES)}))
-    for _, row in ordered.sort_values(["order", "name", "setting"]).iterrows():
-        seconds = f"{row['train_seconds_mean']:.0f}" + (
-            f" ± {row['train_seconds_std']:.0f}" if np.isfinite(row["train_seconds_std"]) else ""
-        )
-        cells = " | ".join(_cell(row, metric) for metric in METRICS)
-        lines.append(
-            f"| ({row['setting']}) {capstone.SETTINGS[row['setting']]} | {row['site']} | {row['name']} | {cells} | {seconds} |"
-        )
-    return "\n".join(lines)
-
-
-def comparisons(summary: pd.DataFrame) -> list[str]:
-    """For each class on each site: (b) vs (a) and (c) vs (b), and whether the difference exceeds the seed spread."""
-    lines = []
-    indexed = summary.set_index(["site", "name", "setting"])
-    for site in SITES:
-        for name in capstone.CLASSES.values():
-            for first, second in (("a", "b"), ("b", "c")):
-                if (site, name, first) not in indexed.index or (site, name, second) not in indexed.index:
-                    continue
-                one, two = indexed.loc[(site, name, first)], indexed.loc[(site, name, second)]
-                parts = []
-                for metric, label in METRICS.items():
-                    delta = two[f"{metric}_mean"] - one[f"{metric}_mean"]
-                    spread = one[f"{metric}_std"] + two[f"{metric}_std"]
-                    verdict = "exceeds" if np.isfinite(spread) and abs(delta) > spread else "within"
-                    parts.append(f"{label} {delta:+.3g} ({verdict} the seed spread {spread:.2g})")
-                lines.append(f"{site} site, {name}, ({second}) - ({first}): " + "; ".join(parts))
-    return lines
 
 
 def figure(results: pd.DataFrame, path: Path) -> None:
@@ -256,6 +195,10 @@ def figure(results: pd.DataFrame, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
+    # One thread for the network, the loader's worker on the other core: PyTorch's OpenMP threads wait by
+    # spinning, and more busy threads than cores (2 network threads + a worker on 2 cores) slow every step
+    # several times over; on a shared machine far more (measured: 17 s against 2.8 s per step at load 10).
+    torch.set_num_threads(args.threads)
     started = time.perf_counter()
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="tu_capstone_") as tmp:
@@ -267,11 +210,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"training cases {data['train_ids']} (left out, stored without the HU intercept: {data['left_out']}); "
               f"plan: {data['plan'].target_spacing} mm, {data['plan'].shape}", flush=True)  # fmt: skip
         results, runs = run(args, data, checkpoints)
-        summary = summarize(results, runs)
+        summary = capstone.summarize(results, runs)
         minutes = (time.perf_counter() - started) / 60
-        table = markdown(summary)
+        table = capstone.markdown(summary)
         print(table)
-        print("\n".join(comparisons(summary)))
+        print("\n".join(capstone.comparisons(summary)))
         results.to_csv(out / "results.csv", index=False, float_format="%.5g")
         summary.to_csv(out / "summary.csv", index=False, float_format="%.5g")
         runs.to_csv(out / "runs.csv", index=False, float_format="%.4g")
@@ -287,6 +230,7 @@ def main(argv: list[str] | None = None) -> None:
             "iterations": args.iterations,
             "seeds": args.seeds,
             "workers": args.workers,
+            "threads": args.threads,
             "checkpoint_bytes": sizes,
         }
         (out / "run.json").write_text(json.dumps(run_info, indent=2) + "\n")

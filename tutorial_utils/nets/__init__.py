@@ -16,7 +16,8 @@ explicitly: ``from tutorial_utils import nets``.
 * :mod:`.predict`: :func:`predictor`, a network as the course's ``predict(batch)``
   (softmax probabilities, no gradients), for
   :func:`~tutorial_utils.predict_sliding_window` and
-  :func:`~tutorial_utils.predict_with_tta`.
+  :func:`~tutorial_utils.predict_with_tta`; :mod:`.evaluate`: :func:`predict_scan`
+  (preprocess, sliding window, TTA, invert) and :func:`evaluate` (its metrics).
 """
 
 try:
@@ -28,6 +29,7 @@ except ImportError as error:  # pragma: no cover - exercised only without torch
     ) from error
 
 from .data import make_loader, one_thread_worker, training_order
+from .evaluate import evaluate, predict_scan
 from .loss import deep_supervision_weights, dice_ce_loss
 from .predict import predictor
 from .train import TrainResult, load_checkpoint, save_checkpoint, seed_everything, train
@@ -38,9 +40,11 @@ __all__ = [
     "UNet3d",
     "deep_supervision_weights",
     "dice_ce_loss",
+    "evaluate",
     "load_checkpoint",
     "make_loader",
     "one_thread_worker",
+    "predict_scan",
     "predictor",
     "save_checkpoint",
     "seed_everything",

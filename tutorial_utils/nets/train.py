@@ -11,11 +11,15 @@ Determinism, what holds and where:
 * Not across machines or thread counts: a convolution's sums are split over
   threads and SIMD lanes differently, and floating-point addition is not
   associative, so the last bits differ, and the difference grows over training.
-* On CUDA, ``torch.use_deterministic_algorithms(True)`` makes cuDNN pick
-  deterministic kernels but raises an error for operations that have none
-  (PyTorch's "Reproducibility" notes list them) and needs the environment
-  variable ``CUBLAS_WORKSPACE_CONFIG=:4096:8``; :func:`seed_everything`
-  therefore only warns there (``warn_only=True``).
+* On CUDA, ``torch.use_deterministic_algorithms(True)`` makes the
+  convolutions and transposed convolutions deterministic but raises an error
+  for operations that have no deterministic CUDA kernel, and the loss's
+  cross-entropy (``NLLLoss``) is one of them (both listed in the function's
+  docstring in torch 2.13); cuBLAS also wants the environment variable
+  ``CUBLAS_WORKSPACE_CONFIG=:4096:8`` (PyTorch's "Reproducibility" notes).
+  :func:`seed_everything` therefore only warns there (``warn_only=True``):
+  a GPU run is repeatable in its weights' initialization and its batches, not
+  bit for bit.
 """
 
 from __future__ import annotations
