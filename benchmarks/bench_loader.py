@@ -6,15 +6,15 @@ extra). ``--write`` puts its section into ``RESULTS.md`` (between the
 
 The data and the network are the capstone's (``tools/capstone.py``, notebook 12):
 8 cases of ``tu.make_sample_dataset(scale=0.25)`` after the dataset plan's
-preprocessing (128 x 128 x 48 voxels), setting (c)'s augmentation (a 80 x 80 x 40
-foreground-biased crop, one random affine, the centre 64 x 64 x 32 patch, intensity
+preprocessing (128 x 128 x 48 voxels), setting (c)'s augmentation (a 60 x 60 x 40
+foreground-biased crop, one random affine, the centre 48 x 48 x 32 patch, intensity
 changes), batches of 2, and ``nets.UNet3d`` (8-16-32 feature maps, deep
 supervision) on the CPU. Measured, all as wall time on the same machine in one run:
 
 * **loader alone**: batches of augmented samples delivered by
   ``nets.make_loader`` with 0, 1 and 2 worker processes, nothing consuming them;
 * **training step alone**: forward, backward and an Adam step on batches made once
-  beforehand (PyTorch's default threads, one per core);
+  beforehand, on one PyTorch thread as the capstone trains (``--threads``);
 * **training with the loader**: ``nets.train`` fed by the loader with 0, 1 and 2 workers.
 
 With 0 workers the samples are made between the steps; with workers they are made
@@ -86,7 +86,9 @@ def train_rate(data: list[tu.Volume], workers: int, batches: int) -> float:
     return batches * BATCH / (time.perf_counter() - start)
 
 
-def section(rows: list[tuple[str, float]], batches: int, load: tuple[float, float], seconds: float) -> str:
+def section(
+    rows: list[tuple[str, float]], batches: int, load: tuple[float, float], seconds: float, threads: int
+) -> str:
     step = dict(rows)["training step alone (ready-made batches)"]
     lines = ["| what | samples/s | vs the step rate |", "|---|--:|--:|"]
     lines += [f"| {name} | {rate:.1f} | {rate / step:.2f}x |" for name, rate in rows]
@@ -98,7 +100,8 @@ def section(rows: list[tuple[str, float]], batches: int, load: tuple[float, floa
             f"in {seconds:.0f} s; 1-minute load average {load[0]:.1f} at the start, {load[1]:.1f} at the end (a shared "
             f"machine: compare the rows with each other, not with another run). {batches} batches of {BATCH} samples per "
             "row, wall time, workers' start included. The capstone's data (8 preprocessed cases, 128 x 128 x 48), "
-            "setting (c)'s augmentation to 64 x 64 x 32 patches, and its `UNet3d` (8-16-32 maps, deep supervision).",
+            "setting (c)'s augmentation to 48 x 48 x 32 patches, and its `UNet3d` (8-16-32 maps, deep supervision) "
+            f"on {threads} PyTorch thread(s), as the capstone trains; workers run the package's resampling on one thread.",
             "",
             *lines,
             "",
@@ -111,14 +114,16 @@ def section(rows: list[tuple[str, float]], batches: int, load: tuple[float, floa
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=1, help="PyTorch threads, as in the capstone (default 1)")
     parser.add_argument("--write", action="store_true", help="write the section into RESULTS.md")
     args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
     started, load_start = time.perf_counter(), os.getloadavg()[0]
     data = volumes()
     rows = [(f"loader alone, {w} worker(s)", loader_rate(data, w, args.batches)) for w in WORKERS]
     rows.append(("training step alone (ready-made batches)", step_rate(args.batches)))
     rows += [(f"training fed by the loader, {w} worker(s)", train_rate(data, w, args.batches)) for w in WORKERS]
-    text = section(rows, args.batches, (load_start, os.getloadavg()[0]), time.perf_counter() - started)
+    text = section(rows, args.batches, (load_start, os.getloadavg()[0]), time.perf_counter() - started, args.threads)
     print(text)
     if args.write:
         write_section(HERE / "RESULTS.md", "bench_loader", text)

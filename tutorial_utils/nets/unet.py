@@ -9,9 +9,12 @@ concatenation; a 1x1x1 convolution per decoder stage for deep supervision.
 
 What it leaves out, on purpose, to train in minutes on a CPU:
 
-* **depth and width**: nnU-Net's planner picks 5 to 7 stages from the patch
-  size, starting at 32 feature maps and doubling up to 320; ours has 2 or 3
-  stages from 8 maps (about 85,000 weights against tens of millions);
+* **depth and width**: nnU-Net's planner adds stages until the feature maps
+  are 4 voxels a side (6 stages for a 3D patch of 128 voxels a side), from 32
+  feature maps doubling up to 320 (``UNet_base_num_features``,
+  ``UNet_max_features_3d`` and ``UNet_featuremap_min_edge_length`` in
+  ``nnunetv2/experiment_planning/experiment_planners/default_experiment_planner.py``);
+  ours has 2 or 3 stages from 8 maps (about 85,000 weights against tens of millions);
 * **a plan-driven topology**: nnU-Net chooses the patch size, the pooling per
   axis (no pooling along a thick-slice axis until the spacing is comparable)
   and the kernel sizes (1x3x3 for anisotropic stages) from the dataset's
