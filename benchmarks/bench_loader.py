@@ -105,9 +105,26 @@ def section(
             "",
             *lines,
             "",
-            "A loader row below the step rate means the network waits for data at that worker count; the training rows "
-            "show what is left when both share the same cores.",
+            verdict(rows, step),
         ]
+    )
+
+
+def verdict(rows: list[tuple[str, float]], step: float) -> str:
+    """One sentence chosen by the measured rates: does the loader keep up with the step?"""
+    loaders = {name: rate for name, rate in rows if name.startswith("loader alone")}
+    slowest = min(loaders.values())
+    fed = max(rate for name, rate in rows if name.startswith("training fed"))
+    if slowest >= step:
+        return (
+            f"The loader alone delivers at least {slowest / step:.1f}x the samples a training step consumes at every "
+            f"worker count: the network sets the pace. Fed by the loader, training reaches {fed / step:.2f}x the step "
+            "rate at best: with workers the augmentation runs beside the network instead of between its steps, but "
+            "both share the same cores."
+        )
+    return (
+        f"At the slowest worker count the loader delivers {slowest / step:.2f}x the step rate: the network waits for "
+        "data there; more workers, or cheaper augmentation, are what help."
     )
 
 
