@@ -159,7 +159,7 @@ def train(
     info = {"iterations": total, "lr": lr, **(info or {})}
     losses: list[float] = []
     start = time.perf_counter()
-    with tqdm(total=total, desc="training", unit="it", disable=not progress) as bar:
+    with tqdm(total=total, desc="training", unit="it", disable=not progress, mininterval=2.0) as bar:
         for iteration, (images, labels) in enumerate(loader, start=1):
             loss = dice_ce_loss(net(images.to(device)), labels.to(device))
             optimizer.zero_grad(set_to_none=True)
