@@ -47,7 +47,7 @@ from timing import write_section
 from tutorial_utils._threads import num_threads
 from tutorial_utils.dataset.cases import list_cases
 from tutorial_utils.dataset.cluster import close_quietly, start_local_cluster, worker_peak_memory
-from tutorial_utils.dataset.preprocess import describe_pipeline, peak_rss_mib, process_case
+from tutorial_utils.dataset.preprocess import case_task, describe_pipeline, peak_rss_mib, process_case
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 MIB = 2**20
@@ -58,20 +58,11 @@ def plain_loop(raw: Path, pipeline: tu.Compose, out: Path) -> tuple[float, list[
 
     Runs in a fresh process (see ``main``), so its peak memory is the loop's alone.
     """
-    text = describe_pipeline(pipeline)
+    text, identity = describe_pipeline(pipeline)
     rows = []
     start, cpu = time.perf_counter(), time.process_time()
     for index, case in enumerate(list_cases(raw)):
-        task = {
-            "case": case.name,
-            "index": index,
-            "image": str(case.image),
-            "label": str(case.label),
-            "pipeline": text,
-            "seed": 0,
-            "transform": pipeline,
-            "out_dir": str(out),
-        }
+        task = case_task(case, index, seed=0, pipeline=pipeline, text=text, identity=identity, out_dir=out)
         rows.append(process_case(task))
     return time.perf_counter() - start, rows, peak_rss_mib(), time.process_time() - cpu
 
@@ -105,17 +96,10 @@ def wait_until_quiet(limit: float | None) -> None:
 
 def travel_bytes(raw: Path, pipeline: tu.Compose, row: dict) -> tuple[int, int]:
     """Pickled size of one case's task (what the scheduler sends) and of its result row (what comes back)."""
-    case = list_cases(raw)[0]
-    task = {
-        "case": case.name,
-        "index": 0,
-        "image": str(case.image),
-        "label": str(case.label),
-        "pipeline": describe_pipeline(pipeline),
-        "seed": 0,
-        "transform": pipeline,
-        "out_dir": "/shared/out",
-    }
+    text, identity = describe_pipeline(pipeline)
+    task = case_task(
+        list_cases(raw)[0], 0, seed=0, pipeline=pipeline, text=text, identity=identity, out_dir=Path("/shared/out")
+    )
     return len(cloudpickle.dumps(task)), len(pickle.dumps(row))
 
 

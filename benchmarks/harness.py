@@ -11,7 +11,9 @@ How one measurement runs (``measure``):
    its free heap to the system (``malloc_trim``) and resets the kernel's
    peak-RSS counter (``/proc/self/clear_refs``; Linux only, else no memory
    figure).
-3. Full-size calls are timed (how many: ``Policy``); the median is reported.
+3. Full-size calls are timed (how many: ``Policy``); the median is reported,
+   of the wall time and of the process's CPU time (all its threads), each
+   measured around every call.
 4. Peak memory is the kernel's peak resident set size (``VmHWM``) over the
    full-size calls, minus the resident size just before the first. It
    counts every allocation (numpy, torch's allocator, SimpleITK, threads'
@@ -161,13 +163,24 @@ class Measurement:
     op: str
     volume: str
     times: list[float] = field(default_factory=list)
+    cpu_times: list[float] = field(default_factory=list)
     peak_bytes: int | None = None
     out_shape: tuple[int, ...] | None = None
     error: str | None = None
 
     @property
     def median_s(self) -> float | None:
+        """Median wall time of the timed calls."""
         return statistics.median(self.times) if self.times else None
+
+    @property
+    def median_cpu_s(self) -> float | None:
+        """Median CPU time of the process (every thread) over the timed calls."""
+        return statistics.median(self.cpu_times) if self.cpu_times else None
+
+    def seconds(self, clock: str) -> float | None:
+        """The median of ``clock``: ``"wall"`` or ``"cpu"``."""
+        return self.median_cpu_s if clock == "cpu" else self.median_s
 
 
 def _status_kib(key: str) -> int:
@@ -244,15 +257,17 @@ def _child(conn: Any, setup: Setup, volume: BenchVolume, policy: Policy, result:
         gc.collect()
         _trim_heap()
         baseline = _reset_peak_rss()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         out = call()
         result.times.append(time.perf_counter() - start)
+        result.cpu_times.append(time.process_time() - cpu)
         result.out_shape = output_shape(out)
         del out
         for _ in range(policy.extra_calls(result.times[0])):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             out = call()
             result.times.append(time.perf_counter() - start)
+            result.cpu_times.append(time.process_time() - cpu)
             del out
         if baseline is not None:
             result.peak_bytes = _status_kib("VmHWM") * 1024 - baseline
@@ -330,6 +345,25 @@ def memcpy_setup(volume: BenchVolume) -> Callable[[], Any]:
     def call() -> np.ndarray:
         np.copyto(buffer, volume.image)
         return buffer
+
+    return call
+
+
+def fft_setup(volume: BenchVolume) -> Callable[[], Any]:
+    """The floor of a k-space artifact done the plain way: one forward and one inverse FFT of the image.
+
+    ``scipy.fft.rfftn`` then ``irfftn`` (float32 in, complex64 between: the cheapest exact round trip
+    of a real volume), on as many threads as the package uses.
+    """
+    import scipy.fft
+
+    import tutorial_utils as tu
+
+    workers = tu.num_threads()
+
+    def call() -> np.ndarray:
+        spectrum = scipy.fft.rfftn(volume.image, workers=workers)
+        return scipy.fft.irfftn(spectrum, s=volume.shape, workers=workers, overwrite_x=True)
 
     return call
 

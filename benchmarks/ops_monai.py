@@ -55,6 +55,12 @@ def resize(vol: BenchVolume) -> Callable[[], Any]:
     return _image(vol)(mt.Resize(spec.RESIZE_SHAPE, mode="trilinear"))
 
 
+def resize_1t(vol: BenchVolume) -> Callable[[], Any]:
+    """As ``resize``, on one thread: ``torch.set_num_threads(1)``."""
+    torch.set_num_threads(spec.OPERATION_BY_KEY["resize_1t"].threads)
+    return resize(vol)
+
+
 def random_affine(vol: BenchVolume) -> Callable[[], Any]:
     """``RandAffined(prob=1, rotate_range=10 deg, scale_range=0.1, translate_range=10,
     mode=("bilinear", "nearest"), padding_mode="zeros")``: one composed resampling
@@ -130,6 +136,32 @@ def elastic(vol: BenchVolume) -> Callable[[], Any]:
     return _pair(vol, transform)
 
 
+def spike(vol: BenchVolume) -> Callable[[], Any]:
+    """``KSpaceSpikeNoise(loc=..., k_intensity=log(0.5 * image.sum()))``: MONAI sets the log-magnitude
+    of one point of the (unnormalised, centred) k-space, so the value is our height, half the
+    centre's magnitude (the image's sum); location ``n // 2 + round(p * n)`` per axis as ours. The
+    whole 3D FFT, log-magnitude and phase of every point, and back, real part."""
+    location = tuple(n // 2 + int(np.floor(p * n + 0.5)) for p, n in zip(spec.SPIKE_POSITION, vol.shape))
+    height = math.log(spec.SPIKE_INTENSITY * float(vol.image.sum(dtype=np.float64)))
+    return _image(vol)(mt.KSpaceSpikeNoise(loc=location, k_intensity=height))
+
+
+def gibbs(vol: BenchVolume) -> Callable[[], Any]:
+    """``GibbsNoise(alpha=1 - 0.5 / sqrt(2))``: MONAI keeps a sphere of k-space of radius
+    ``(1 - alpha) * max(shape) / sqrt(2)``, here a quarter of the largest side, the half-width of our
+    box (ours keeps a box, the scanner's shape); its cost does not depend on alpha. The whole 3D FFT
+    and back, real part."""
+    return _image(vol)(mt.GibbsNoise(alpha=1.0 - spec.GIBBS_FRACTION / math.sqrt(2.0)))
+
+
+def rician(vol: BenchVolume) -> Callable[[], Any]:
+    """``RandRicianNoise(prob=1, std=5.0, sample_std=False)``: the same standard deviation on both
+    channels (MONAI draws float64 noise with numpy's legacy RandomState)."""
+    transform = mt.RandRicianNoise(prob=1.0, std=spec.RICIAN_STD, sample_std=False)
+    transform.set_random_state(seed=0)
+    return _image(vol)(transform)
+
+
 def _none(reason: str) -> Setup:
     def setup(vol: BenchVolume) -> Callable[[], Any]:
         raise Unavailable(reason)
@@ -141,6 +173,7 @@ SETUPS: dict[str, Setup] = {
     "resample": resample,
     "resample_aa": _none("Spacing has no anti-aliasing"),
     "resize": resize,
+    "resize_1t": resize_1t,
     "random_affine": random_affine,
     "rotate": rotate,
     "flip": flip,
@@ -151,4 +184,10 @@ SETUPS: dict[str, Setup] = {
     "minmax": minmax,
     "elastic": elastic,
     "viewer": _none("no slice viewer"),
+    "motion": _none("no motion transform"),
+    "ghosting": _none("no ghosting transform"),
+    "spike": spike,
+    "gibbs": gibbs,
+    "anisotropy": _none("RandSimulateLowResolution zooms every axis, not one"),
+    "rician": rician,
 }

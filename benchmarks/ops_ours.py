@@ -54,6 +54,13 @@ def resize(vol: BenchVolume) -> Callable[[], Any]:
     return lambda: fn(vol.image, spec.RESIZE_SHAPE, order=1, antialias=False)
 
 
+def resize_1t(vol: BenchVolume) -> Callable[[], Any]:
+    """As ``resize``, on one thread: ``set_num_threads(1)`` (the package's threads; its band
+    products are sized for one BLAS thread)."""
+    tu.set_num_threads(spec.OPERATION_BY_KEY["resize_1t"].threads)
+    return resize(vol)
+
+
 def random_affine(vol: BenchVolume) -> Callable[[], Any]:
     """``random_affine(volume)`` with rotation in [-10, 10] deg about each axis, isotropic
     scale in [0.9, 1.1], shift in [-10, 10] mm per axis: one composed resampling, image
@@ -143,10 +150,67 @@ def viewer(vol: BenchVolume) -> Callable[[], Any]:
     return call
 
 
+def motion(vol: BenchVolume) -> Callable[[], Any]:
+    """``motion_volume(volume, degrees=..., translation=... mm, times=(0.35, 0.7), axis=2)``: two
+    movements, the poses resampled linearly (outside: the image minimum), each pose's k-space lines
+    along axis 2 (only that axis is transformed: the other axes' transforms cancel); image only."""
+    (fn,) = _need("motion_volume")
+    volume = _volume(vol, with_label=False)
+    params = dict(
+        degrees=spec.MOTION_DEGREES,
+        translation=spec.MOTION_TRANSLATION_MM,
+        times=spec.MOTION_TIMES,
+        axis=spec.MOTION_AXIS,
+    )
+    return lambda: fn(volume, **params).image
+
+
+def ghosting(vol: BenchVolume) -> Callable[[], Any]:
+    """``ghosting_volume(volume, intensity=0.5, period=2, axis=1)``: every other k-space line along
+    axis 1 scaled by 0.5 (a 1D real FFT along that axis and back), magnitude."""
+    (fn,) = _need("ghosting_volume")
+    volume = _volume(vol, with_label=False)
+    return lambda: fn(volume, intensity=spec.GHOST_INTENSITY, period=spec.GHOST_PERIOD, axis=spec.GHOST_AXIS).image
+
+
+def spike(vol: BenchVolume) -> Callable[[], Any]:
+    """``spike_volume(volume, positions=[(0.1, -0.3, 0.25)], intensity=0.5)``: one k-space point half as
+    high as the centre, added in the image as the plane wave it is (no FFT), magnitude."""
+    (fn,) = _need("spike_volume")
+    volume = _volume(vol, with_label=False)
+    return lambda: fn(volume, positions=[spec.SPIKE_POSITION], intensity=spec.SPIKE_INTENSITY).image
+
+
+def gibbs(vol: BenchVolume) -> Callable[[], Any]:
+    """``gibbs_volume(volume, fraction=0.5)``: the central half of k-space kept along every axis (a
+    box), each axis transformed only for the frequencies kept, magnitude."""
+    (fn,) = _need("gibbs_volume")
+    volume = _volume(vol, with_label=False)
+    return lambda: fn(volume, fraction=spec.GIBBS_FRACTION).image
+
+
+def anisotropy(vol: BenchVolume) -> Callable[[], Any]:
+    """``thick_slices_volume(volume, thickness=4.0, axis=2)``: 4 mm slices averaged along axis 2 (a box
+    slice profile), linear interpolation back to the 1 mm grid; the label is kept as it is."""
+    (fn,) = _need("thick_slices_volume")
+    volume = _volume(vol)
+    return lambda: fn(volume, thickness=spec.ANISOTROPY_THICKNESS_MM, axis=spec.ANISOTROPY_AXIS).image
+
+
+def rician(vol: BenchVolume) -> Callable[[], Any]:
+    """``rician_noise_volume(volume, std=5.0, seed=...)``: two float32 Gaussian fields (numpy's
+    Generator), ``hypot(x + n1, n2)``."""
+    (fn,) = _need("rician_noise_volume")
+    volume = _volume(vol, with_label=False)
+    seeds = iter(range(1_000_000))
+    return lambda: fn(volume, std=spec.RICIAN_STD, seed=next(seeds)).image
+
+
 SETUPS: dict[str, Setup] = {
     "resample": resample,
     "resample_aa": resample_aa,
     "resize": resize,
+    "resize_1t": resize_1t,
     "random_affine": random_affine,
     "rotate": rotate,
     "flip": flip,
@@ -157,4 +221,10 @@ SETUPS: dict[str, Setup] = {
     "minmax": minmax,
     "elastic": elastic,
     "viewer": viewer,
+    "motion": motion,
+    "ghosting": ghosting,
+    "spike": spike,
+    "gibbs": gibbs,
+    "anisotropy": anisotropy,
+    "rician": rician,
 }

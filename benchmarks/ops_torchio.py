@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 import torch
 import torchio as tio
 
@@ -124,6 +125,13 @@ def elastic(vol: BenchVolume) -> Callable[[], Any]:
     return _run(transform, _subject(vol, True))
 
 
+def _none(reason: str) -> Setup:
+    def setup(vol: BenchVolume) -> Callable[[], Any]:
+        raise Unavailable(reason)
+
+    return setup
+
+
 def viewer(vol: BenchVolume) -> Callable[[], Any]:
     """``ScalarImage.plot(indices=..., show=False)``, TorchIO's three-plane view, then the PNG
     a notebook would show (``savefig`` at 72 dpi) and ``plt.close``: TorchIO has no live
@@ -141,10 +149,51 @@ def viewer(vol: BenchVolume) -> Callable[[], Any]:
     return call
 
 
+def motion(vol: BenchVolume) -> Callable[[], Any]:
+    """``Motion(degrees, translation, times=(0.35, 0.7), image_interpolation="linear")``, the
+    deterministic transform that ``RandomMotion`` calls, with our two poses (SimpleITK Euler
+    transforms about the image centre, in its LPS frame: same work), its k-space segments along the
+    last axis; it resamples every pose and takes each whole 3D FFT, then the real part."""
+    transform = tio.Motion(
+        degrees=np.array(spec.MOTION_DEGREES),
+        translation=np.array(spec.MOTION_TRANSLATION_MM),
+        times=np.array(spec.MOTION_TIMES),
+        image_interpolation="linear",
+    )
+    return _run(transform, _subject(vol))
+
+
+def ghosting(vol: BenchVolume) -> Callable[[], Any]:
+    """``Ghosting(num_ghosts=2, axis=1, intensity=0.5, restore=None)``: every 2nd plane along axis 1
+    of the whole 3D k-space scaled by 0.5 (the central plane restored), real part."""
+    transform = tio.Ghosting(
+        num_ghosts=spec.GHOST_PERIOD, axis=spec.GHOST_AXIS, intensity=spec.GHOST_INTENSITY, restore=None
+    )
+    return _run(transform, _subject(vol))
+
+
+def spike(vol: BenchVolume) -> Callable[[], Any]:
+    """``Spike(spikes_positions=[p + 0.5], intensity=0.5)``: TorchIO places a spike at index
+    ``floor(p * shape)`` of the centred k-space, so ``p + 0.5`` is our position; the whole 3D FFT
+    and back, real part."""
+    positions = np.array([spec.SPIKE_POSITION]) + 0.5
+    return _run(tio.Spike(spikes_positions=positions, intensity=spec.SPIKE_INTENSITY), _subject(vol))
+
+
+def anisotropy(vol: BenchVolume) -> Callable[[], Any]:
+    """``RandomAnisotropy(axes=(2,), downsampling=(4, 4))``: resample axis 2 to 4 mm with nearest
+    neighbour (one thin slice per 4 mm), then back to the original grid linearly; label maps are
+    left alone (``scalars_only=True``, default)."""
+    torch.manual_seed(0)
+    transform = tio.RandomAnisotropy(axes=(spec.ANISOTROPY_AXIS,), downsampling=(spec.ANISOTROPY_THICKNESS_MM,) * 2)
+    return _run(transform, _subject(vol, True))
+
+
 SETUPS: dict[str, Setup] = {
     "resample": resample,
     "resample_aa": resample_aa,
     "resize": resize,
+    "resize_1t": _none("the one-thread CPU-time row compares with MONAI, the faster peer for resize (issue 22)"),
     "random_affine": random_affine,
     "rotate": rotate,
     "flip": flip,
@@ -155,4 +204,10 @@ SETUPS: dict[str, Setup] = {
     "minmax": minmax,
     "elastic": elastic,
     "viewer": viewer,
+    "motion": motion,
+    "ghosting": ghosting,
+    "spike": spike,
+    "gibbs": _none("no Gibbs transform"),
+    "anisotropy": anisotropy,
+    "rician": _none("no Rician noise (RandomNoise is Gaussian)"),
 }

@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutorial_utils import Volume
+from tutorial_utils.display.orientation import orientation_labels
 from tutorial_utils.display.slicing import (
     as_display_data,
     check_indices,
     crosshair_position,
     display_aspect,
-    orientation_labels,
     panel_extent,
     panel_sizes_mm,
     plane_axes,

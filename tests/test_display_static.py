@@ -10,7 +10,8 @@ from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 
 from tutorial_utils import Volume, show_comparison, show_mid_slice, show_slices
-from tutorial_utils.display.slicing import orientation_labels
+from tutorial_utils.display.orientation import orientation_labels
+from tutorial_utils.display.overlay import LABEL_COLORS
 from tutorial_utils.naive.display import show_mid_slice as naive_show_mid_slice
 
 LAS = np.diag([-2.0, 2.0, 2.2, 1.0])
@@ -63,7 +64,7 @@ def test_a_bare_array_has_no_letters_unless_an_affine_is_given(volume):
 
 
 def test_fill_overlay_is_transparent_outside_the_labels(volume):
-    fig = show_slices(volume, (3, 2, 2), alpha=0.5)
+    fig = show_slices(volume, (3, 2, 2), overlay="fill", alpha=0.5)
     base, overlay = images(fig.axes[2])
     rgba = overlay.get_array()
     label_2d = volume.label[:, :, 2].T
@@ -71,11 +72,39 @@ def test_fill_overlay_is_transparent_outside_the_labels(volume):
     assert (rgba[..., 3][label_2d != 0] == 128).all()
 
 
-def test_contour_overlay_draws_outlines_instead_of_colours(volume):
-    fig = show_slices(volume, (3, 2, 2), overlay="contour")
-    ax = fig.axes[2]
-    assert len(images(ax)) == 1
-    assert any(isinstance(child, ContourSet) for child in ax.get_children())
+def test_fill_overlay_is_at_most_35_percent_opaque_by_default(volume):
+    rgba = images(show_slices(volume, (3, 2, 2), overlay="fill").axes[2])[1].get_array()
+    assert rgba[..., 3].max() == round(0.35 * 255)
+
+
+def test_contours_are_the_default_overlay(volume):
+    ax = show_slices(volume, (3, 2, 2)).axes[2]
+    assert len(images(ax)) == 1  # no colour layer over the image
+    contours = [child for child in ax.get_children() if isinstance(child, ContourSet)]
+    assert len(contours) == 1 and contours[0].get_edgecolor()[0][:3] == pytest.approx(LABEL_COLORS[1] / 255)
+
+
+def test_in_contour_mode_the_image_shows_inside_a_label_and_its_colour_on_the_boundary():
+    image = np.full((40, 40, 3), 0.5, np.float32)
+    label = np.zeros(image.shape, np.uint8)
+    label[10:30, 10:30] = 4  # yellow
+    fig = show_slices(Volume(image, np.eye(4), label), vmin=0.0, vmax=1.0)
+    renderer = drawn(fig)
+    pixels = np.asarray(renderer.buffer_rgba())[..., :3].astype(int)
+    ax = fig.axes[2]  # axial: i across, j up
+
+    def distance(i, j, color):
+        """Smallest colour difference to ``color`` within one screen pixel of voxel point (i, j)."""
+        x, y = ax.transData.transform((i, j))
+        row, col = int(round(pixels.shape[0] - y)), int(round(x))
+        return np.abs(pixels[row - 1 : row + 2, col - 1 : col + 2] - np.asarray(color, int)).max(-1).min()
+
+    grey = (128, 128, 128)
+    assert distance(20, 20, grey) <= 1 and distance(15, 25, grey) <= 1  # inside: the image's grey, untouched
+    assert distance(5, 5, grey) <= 1  # outside: the image
+    for edge in ((9.5, 20), (20, 29.5), (29.5, 12)):  # on the boundary: the label's colour (yellow, antialiased)
+        assert distance(*edge, LABEL_COLORS[3]) <= 40  # the grey is 128 away
+    assert distance(20, 20, LABEL_COLORS[3]) > 100
 
 
 def test_overlay_none_shows_the_image_alone(volume):
@@ -108,10 +137,18 @@ def test_drawing_into_existing_axes(volume):
         show_slices(volume, axes="abc")
 
 
-def test_legend_lists_the_label_names(volume):
-    fig = show_slices(volume, legend={0: "background", 2: "tumour"})
-    texts = [t.get_text() for t in fig.axes[2].get_legend().get_texts()]
-    assert texts == ["2 tumour"]
+def test_legend_names_each_label_and_its_colour_in_words(volume):
+    fig = show_slices(volume, legend={0: "background", 2: "tumour", 5: "bone"})
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["2 tumour (green)", "5 bone (cyan)"]
+    swatches = [patch.get_facecolor()[:3] for patch in legend.get_patches()]
+    assert swatches == [pytest.approx(LABEL_COLORS[1] / 255), pytest.approx(LABEL_COLORS[4] / 255)]
+    # a dataset.json's {name: value} works too; a label drawn but not named still gets an entry
+    fig = show_slices(volume, legend={"background": 0})
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["2 unnamed (green)"]
+    assert show_slices(volume).legends == [] and show_slices(volume, legend={2: "x"}, overlay=None).legends == []
+    with pytest.raises(TypeError, match="legend must map"):
+        show_slices(volume, legend={2.5: "x"})
 
 
 def test_bad_arguments_name_the_parameter(volume):

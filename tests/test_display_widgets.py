@@ -13,7 +13,7 @@ from PIL import Image
 from tutorial_utils import SliceViewer, TransformExplorer, Volume
 from tutorial_utils.display._panels import colormap_table
 from tutorial_utils.display._render import ACCENT, CROSSHAIR_ALPHA, nearest_map
-from tutorial_utils.display.overlay import composite, overlay_table
+from tutorial_utils.display.overlay import LABEL_COLORS, composite, overlay_table
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 AFFINE = np.diag([2.0, 2.0, 3.0, 1.0])
@@ -39,11 +39,18 @@ def panel_region(view, panel) -> np.ndarray:
     return decode(view.png)[y : y + h, x : x + w]
 
 
-def on_screen(rgba: np.ndarray, panel) -> np.ndarray:
-    """Voxel-resolution colours scaled to the panel's pixels by nearest neighbour (origin lower)."""
-    rows = nearest_map(rgba.shape[0], panel.rect.h, flip=True)
-    cols = nearest_map(rgba.shape[1], panel.rect.w)
-    return rgba[rows][:, cols, :3]
+def on_screen(plane: np.ndarray, panel) -> np.ndarray:
+    """A voxel-resolution plane (as ``imshow(origin="lower")`` takes it) scaled to the panel's pixels."""
+    rows = nearest_map(plane.shape[0], panel.rect.h, flip=True)
+    cols = nearest_map(plane.shape[1], panel.rect.w)
+    return plane[rows][:, cols]
+
+
+def expected_pixels(image_2d, label_2d, panel, window, style="contour", alpha=0.35):
+    """The panel's pixels computed here: scale to the screen, then window and blend (contours on the pixel grid)."""
+    table = overlay_table(colormap_table("gray"), 1.0 if style == "contour" else alpha)
+    label = None if label_2d is None else on_screen(label_2d, panel)
+    return composite(on_screen(image_2d, panel), label, *window, table, contour=style == "contour")[..., :3]
 
 
 def crosshair_color(under: np.ndarray) -> np.ndarray:
@@ -59,10 +66,7 @@ def test_moving_a_plane_slider_shows_that_slice(volume):
     viewer.sliders["axial"].value = 6
     assert viewer.indices == (6, 5, 6)
     np.testing.assert_array_equal(viewer.slices()[2], volume.image[:, :, 6].T)
-    low, high = viewer.window.value
-    expected = composite(
-        volume.image[:, :, 6].T, volume.label[:, :, 6].T, low, high, overlay_table(colormap_table("gray"), 0.4)
-    )
+    expected = expected_pixels(volume.image[:, :, 6].T, volume.label[:, :, 6].T, viewer.panels[2], viewer.window.value)
     np.testing.assert_array_equal(viewer.displayed()[2], expected)
     assert viewer.png != before
 
@@ -80,9 +84,11 @@ def test_the_picture_shows_each_voxel_scaled_to_the_panel(volume):
     viewer = SliceViewer(volume, indices=(0, 0, 0))  # crosshairs along the panel edges
     for axis, panel in enumerate(viewer.panels):
         shown = panel_region(viewer, panel)
-        expected = on_screen(viewer.displayed()[axis], panel)
         inner = (slice(30, -30), slice(30, -30))  # away from the crosshairs and the orientation letters
-        np.testing.assert_array_equal(shown[inner], expected[inner])
+        np.testing.assert_array_equal(shown[inner], viewer.displayed()[axis][inner])
+    for style in ("fill", None):  # the other overlays take the same path
+        other = SliceViewer(volume, indices=(0, 0, 0), overlay=style)
+        np.testing.assert_array_equal(panel_region(other, other.panels[2])[inner], other.displayed()[2][inner])
 
 
 def test_crosshairs_follow_the_other_planes(volume):
@@ -96,7 +102,7 @@ def test_crosshairs_follow_the_other_planes(volume):
     for axis, panel in enumerate(viewer.panels):
         x, y = panel.crosshair_pixel(viewer.indices)
         shown = panel_region(viewer, panel)
-        under = on_screen(viewer.displayed()[axis], panel)
+        under = viewer.displayed()[axis]
         middle = slice(panel.rect.h // 4, panel.rect.h // 4 + 5)  # clear of the letters
         np.testing.assert_array_equal(shown[middle, x], crosshair_color(under[middle, x]))
         middle = slice(panel.rect.w // 4, panel.rect.w // 4 + 5)
@@ -129,14 +135,35 @@ def test_panels_fill_the_width_with_their_physical_aspect(volume):
 def test_window_and_overlay_controls(volume):
     viewer = SliceViewer(volume)
     viewer.window.value = (40.0, 60.0)
-    axial = viewer.slices()[2]
-    plain = overlay_table(colormap_table("gray"), 0.4)
-    np.testing.assert_array_equal(viewer.displayed()[2], composite(axial, volume.label[:, :, 4].T, 40.0, 60.0, plain))
+    axial, label, panel = viewer.slices()[2], volume.label[:, :, 4].T, viewer.panels[2]
+    assert viewer.overlay == "contour" and viewer.opacity.disabled
+    np.testing.assert_array_equal(viewer.displayed()[2], expected_pixels(axial, label, panel, (40.0, 60.0)))
     viewer.show_labels.value = False
-    np.testing.assert_array_equal(viewer.displayed()[2], composite(axial, None, 40.0, 60.0, plain))
+    assert viewer.overlay is None
+    np.testing.assert_array_equal(viewer.displayed()[2], expected_pixels(axial, None, panel, (40.0, 60.0)))
     viewer.show_labels.value = True
+    viewer.style.value = "fill"
+    assert not viewer.opacity.disabled and viewer.opacity.value == 0.35
+    np.testing.assert_array_equal(viewer.displayed()[2], expected_pixels(axial, label, panel, (40.0, 60.0), "fill"))
     viewer.opacity.value = 0.0
-    np.testing.assert_array_equal(viewer.displayed()[2], composite(axial, None, 40.0, 60.0, plain))
+    np.testing.assert_array_equal(viewer.displayed()[2], expected_pixels(axial, None, panel, (40.0, 60.0)))
+
+
+def test_live_contours_leave_the_image_inside_the_label_and_are_one_pixel_wide():
+    image = np.full((30, 30, 5), 50.0, np.float32)  # window 0..100: shows as grey 128
+    label = np.zeros(image.shape, np.uint8)
+    label[8:22, 8:22] = 4  # yellow
+    for frame_width in (960, 240):  # the panel magnifies the slice, then shrinks it
+        viewer = SliceViewer(image, label, indices=(0, 0, 2), vmin=0.0, vmax=100.0, frame_width=frame_width)
+        panel = viewer.panels[2]  # no affine: no letters; the crosshairs run along voxel 0
+        middle = panel.rect.h // 2
+        shown = panel_region(viewer, panel)[middle].astype(int)  # one row across the label
+        inside = np.flatnonzero(on_screen(label[:, :, 2].T, panel)[middle])  # the label's pixels on that row
+        yellow = np.flatnonzero((shown == LABEL_COLORS[3]).all(-1))
+        assert yellow.tolist() == [inside[0], inside[-1]]  # one pixel at each boundary crossing
+        assert (shown[inside[0] + 1 : inside[-1]] == 128).all()  # the image's grey inside, untouched
+        clear = panel.rect.w // 10  # right of the crosshair
+        assert (shown[clear : inside[0]] == 128).all() and (shown[inside[-1] + 1 :] == 128).all()
 
 
 def test_without_a_label_the_overlay_controls_are_disabled(volume):
@@ -202,13 +229,45 @@ def test_the_picture_says_which_values_made_the_after_row(volume):
     assert lambda_explorer.caption == "after = transform(before, n=2)"
 
 
+def test_explorer_draws_label_contours_in_both_rows_and_fill_on_request():
+    image = np.full((30, 30, 5), 50.0, np.float32)
+    image[0, 0] = 0.0  # a darker corner: the limits put the rest at a mid grey
+    label = np.zeros(image.shape, np.uint8)
+    label[8:22, 8:22] = 4  # yellow
+    volume = Volume(image, np.eye(4), label)
+    for style in ("contour", "fill"):
+        explorer = TransformExplorer(volume, lambda v: v, overlay=style)
+        explorer.planes["axial"].value = 2
+        for row in ("before", "after"):
+            panel = explorer._panels[row][2]
+            middle = panel.rect.h // 2
+            shown = panel_region(explorer, panel)[middle].astype(int)
+            inside = np.flatnonzero(on_screen(label[:, :, 2].T, panel)[middle])
+            yellow = np.flatnonzero((shown == LABEL_COLORS[3]).all(-1))
+            grey = shown[inside[0] - 3]  # the image outside the label
+            if style == "contour":
+                assert yellow.tolist() == [inside[0], inside[-1]], row
+                assert (shown[inside[0] + 1 : inside[-1]] == grey).all(), row
+            else:
+                tinted = shown[inside[len(inside) // 2]]
+                assert not (tinted == grey).all() and not (tinted == LABEL_COLORS[3]).all(), row
+
+
 def test_both_rows_are_drawn_from_their_volumes(volume):
     explorer = TransformExplorer(volume, scale, shared_range=True, gain=(1.0, 3.0, 0.5))
     explorer.planes["axial"].value = 6
     for row in ("before", "after"):
         for axis, panel in enumerate(explorer._panels[row]):
             shown = panel_region(explorer, panel)[30:-30, 30:-30]  # inside the orientation letters
-            np.testing.assert_array_equal(shown, on_screen(explorer.displayed(row)[axis], panel)[30:-30, 30:-30])
+            np.testing.assert_array_equal(shown, explorer.displayed(row)[axis][30:-30, 30:-30])
+    index = explorer.after_indices()[2]
+    expected = expected_pixels(
+        explorer.after.image[:, :, index].T,
+        volume.label[:, :, index].T,
+        explorer._panels["after"][2],
+        explorer._limits["after"],
+    )
+    np.testing.assert_array_equal(explorer.displayed("after")[2], expected)
 
 
 def test_annotations_are_drawn_over_the_panels(volume):

@@ -84,7 +84,7 @@ def test_bad_arguments_are_refused_with_what_was_expected():
         predict_sliding_window(volume, pointwise, 4, weighting="cosine")
     with pytest.raises(ValueError, match="batch_size"):
         predict_sliding_window(volume, pointwise, 4, batch_size=0)
-    with pytest.raises(ValueError, match=r"predict must return \(B, C, I, J, K\)"):
+    with pytest.raises(ValueError, match=r"predict returned shape \(4, 4, 4, 4\) .* expected \(B, C, I, J, K\)"):
         predict_sliding_window(volume, lambda batch: batch, 4)
     with pytest.raises(TypeError, match="predict must be a callable"):
         predict_sliding_window(volume, "model", 4)

@@ -12,11 +12,19 @@ from scipy import ndimage
 
 from tutorial_utils import _separable
 from tutorial_utils._separable import resample_separable
-from tutorial_utils.spatial.resize_ops import resize, sample_centred
+from tutorial_utils.spatial.resize_ops import antialias_sigma, resize, sample_centred
 
 sizes = st.lists(st.integers(1, 14), min_size=3, max_size=3)
 scales = st.lists(st.floats(0.2, 4.0), min_size=3, max_size=3)
 offsets = st.lists(st.floats(-3.0, 3.0), min_size=3, max_size=3)
+
+
+@pytest.fixture(autouse=True, params=["rows", "passes"])
+def path(request):
+    """Every test runs both ways of linear resampling: the sparse product over axes 0 and 1, and the 1-D passes."""
+    share = np.inf if request.param == "rows" else 0.0
+    with mock.patch.object(_separable, "_ROWS_COST_SHARE", share, create=True):  # create: runs on older code too
+        yield request.param
 
 
 def _scipy(array, scale, offset, shape, order):
@@ -104,7 +112,19 @@ def test_rejects_order_above_one():
         resample_separable(np.zeros((2, 2, 2), np.float32), (1, 1, 1), (0, 0, 0), (2, 2, 2), 3)
 
 
-@settings(max_examples=60, deadline=None)
+def _scipy_resize(image, shape, order, antialias):
+    """An independent resize in float64: scipy's Gaussian per shrinking axis, then affine_transform (mode nearest)."""
+    out = image.astype(np.float64)
+    step = np.asarray(image.shape, dtype=np.float64) / np.asarray(shape, dtype=np.float64)
+    if antialias and order > 0:
+        for axis, sigma in enumerate(antialias_sigma(tuple(step))):
+            if sigma > 0:
+                out = ndimage.gaussian_filter1d(out, sigma, axis=axis, mode="nearest", truncate=4.0)
+    scale, offset = _centred(image.shape, shape)
+    return _scipy(out, scale, offset, shape, order)
+
+
+@settings(max_examples=80, deadline=None)
 @given(
     in_shape=sizes,
     out_shape=sizes,
@@ -115,21 +135,73 @@ def test_rejects_order_above_one():
     order=st.sampled_from([0, 1]),
     antialias=st.booleans(),
 )
-def test_resize_finds_a_non_finite_voxel_wherever_it_is(in_shape, out_shape, where, bad, order, antialias):
-    """The finiteness check rides along with the resampling: voxels it reads, and those it skips (>2x shrink)."""
-    image = np.ones(in_shape, np.float32)
+def test_resize_refuses_a_non_finite_voxel_exactly_where_the_output_reads_it(
+    in_shape, out_shape, where, bad, order, antialias
+):
+    """The check covers the voxels the output reads (scipy's NaN propagation is the independent judge), no more.
+
+    Where scipy's equivalent spreads the bad value into its output, resize raises; where it does not (a plane
+    that a more than twofold shrink skips), resize returns the same finite output as for a clean image.
+    """
+    clean = np.ones(in_shape, np.float32)
+    image = clean.copy()
     image[tuple(int(f * n) for f, n in zip(where, in_shape))] = bad
-    with pytest.raises(ValueError, match="array holds 1 NaN or infinite"):
-        resize(image, out_shape, order=order, antialias=antialias)
+    if not np.isfinite(_scipy_resize(image, out_shape, order, antialias)).all():
+        with pytest.raises(ValueError, match="array holds 1 NaN or infinite value where the output reads it"):
+            resize(image, out_shape, order=order, antialias=antialias)
+    else:
+        out = resize(image, out_shape, order=order, antialias=antialias)
+        np.testing.assert_allclose(out, resize(clean, out_shape, order=order, antialias=antialias), rtol=1e-6)
 
 
-def test_a_false_alarm_runs_the_full_check_which_passes():
-    """An infinity that finite voxels produce (overflow) must not raise: the full check decides."""
+def test_a_nan_that_no_output_reads_cannot_spread_and_is_not_refused():
+    """A 4x shrink without anti-aliasing reads planes 1, 2, 5, 6, ...: a NaN in plane 0 reaches nothing.
+
+    Main refused it anyway (a whole-array check). With anti-aliasing, the Gaussian (reach 4 sigma, about 1.2
+    planes per plane of shrink) spreads it into what the output reads, and it is refused.
+    """
+    image = np.random.default_rng(0).normal(size=(64, 8, 8)).astype(np.float32)
+    bad = image.copy()
+    bad[0, 3, 4] = np.nan
+    bad[3, 0, 0] = -np.inf
+    out = resize(bad, (16, 8, 8), order=1, antialias=False)
+    np.testing.assert_allclose(out, resize(image, (16, 8, 8), order=1, antialias=False), rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match="array holds 2 NaN or infinite values where the output reads it"):
+        resize(bad, (16, 8, 8), order=1, antialias=True)
+    bad[2, 0, 0] = np.nan  # a plane the sampling reads
+    with pytest.raises(ValueError, match="array holds 1 NaN or infinite value where the output reads it"):
+        resize(bad, (16, 8, 8), order=1, antialias=False)
+
+
+def test_a_nan_in_a_column_no_output_reads_does_not_leak_through_a_zero_weight(path):
+    """The sparse path blends the last axis with small dense products over the columns a band of outputs reads:
+    a NaN in a skipped column inside that band would reach every output of the band (0 * NaN); the block is
+    then redone with gathers of the columns each output reads, and nothing is refused or spread."""
+    image = np.random.default_rng(1).normal(size=(64, 64, 64)).astype(np.float32)
+    bad = image.copy()
+    bad[5, 6, 3] = np.nan  # column 3: a 4x shrink reads columns 1, 2, 5, 6, ...; row (5, 6) is read
+    with mock.patch.object(_separable, "resample_rows", wraps=_separable.resample_rows) as rows:
+        out = resize(bad, (16, 16, 16), order=1, antialias=False)
+    assert rows.called == (path == "rows")
+    # the redone block rounds as numpy does, the others as BLAS does: equal to float32 precision
+    np.testing.assert_allclose(out, resize(image, (16, 16, 16), order=1, antialias=False), rtol=1e-6, atol=1e-6)
+    bad[5, 6, 2] = np.inf  # a column it reads
+    with pytest.raises(ValueError, match="array holds 1 NaN or infinite value where the output reads it"):
+        resize(bad, (16, 16, 16), order=1, antialias=False)
+
+
+def test_an_overflow_that_finite_voxels_produce_is_returned_not_refused():
+    """An infinity in the output with only finite voxels read (float32 overflow) is not the input's fault."""
     image = np.random.default_rng(0).normal(size=(20, 30, 25)).astype(np.float32)
-    skips = mock.patch.object(_separable, "_skips_voxels", return_value=True)
-    with skips, mock.patch.object(_separable, "_all_finite", return_value=False) as full_pass:
+    blocks = _separable._blocks
+
+    def overflowing(*args):
+        out, _ = blocks(*args)
+        return out, False  # as if a block had overflowed
+
+    with mock.patch.object(_separable, "_blocks", overflowing) as patched:
         out = resize(image, (7, 40, 9), order=1, antialias=False)
-    assert full_pass.called
+    assert patched is overflowing
     np.testing.assert_array_equal(out, resize(image, (7, 40, 9), order=1, antialias=False))
 
 

@@ -11,7 +11,8 @@ volume with a label, and must:
 * leave the input untouched, and work on read-only input arrays;
 * leave the global ``np.random`` state alone;
 * never invent a label value;
-* refuse a tampered record with an error naming the record and the parameter.
+* refuse a tampered record with an error naming the record and the parameter, in ``replay`` and inside
+  ``invert`` (which checks every record with the step's own checks before composing anything).
 
 A public ``tu`` function that takes and returns a Volume but is in neither
 registry fails ``test_every_public_volume_function_is_registered``; a new step
@@ -27,6 +28,7 @@ import numpy as np
 import pytest
 
 import tutorial_utils as tu
+from tutorial_utils.inference.steps import INVERSES
 from tutorial_utils.records import random_transforms, records_from_json, records_to_json, registered_steps
 
 #: Example keyword arguments for deterministic steps on the test volume (shape (12, 10, 8)).
@@ -53,6 +55,18 @@ STEP_EXAMPLES: dict[str, dict] = {
     "elastic": {"seed": 3, "num_control_points": 5, "max_displacement": 2.0},
     "skipped": {"transform": "random_flip"},
     "ct_normalize": {"low": 90.0, "high": 150.0, "mean": 100.0, "std": 20.0},  # issue 16 (dataset plan)
+    # issue 24: MRI artifacts
+    "motion": {
+        "degrees": ((3.0, -2.0, 5.0), (0.0, 4.0, -3.0)),
+        "translation": ((1.0, 0.0, -2.0), (0.5, 1.5, 0.0)),
+        "times": (0.3, 0.7),
+        "axis": 1,
+    },
+    "ghosting": {"intensity": 0.6, "period": 3, "axis": 0},
+    "spike": {"positions": ((0.1, -0.3, 0.25),), "intensity": 0.3},
+    "gibbs": {"fraction": 0.5, "axes": (0, 2)},
+    "thick_slices": {"thickness": 5.0, "axis": 2},
+    "rician_noise": {"std": 5.0, "seed": 3},
 }
 
 #: Keyword arguments random transforms need beyond their defaults on the test volume.
@@ -177,4 +191,30 @@ def test_a_tampered_record_is_refused_naming_record_and_parameter(fn, kwargs):
         with pytest.raises((TypeError, ValueError), match=rf"record 0 \('{record.name}'\).*{parameter}"):
             tu.replay(volume, [tampered])
         tried += 1
+    assert tried or not record.params
+
+
+@pytest.mark.parametrize(("fn", "kwargs"), list(calls()))
+def test_a_tampered_record_is_refused_inside_invert_naming_record_and_parameter(fn, kwargs):
+    """invert checks each record with its step's own checks first: no numpy or scipy error escapes unnamed."""
+    volume = oblique_volume()
+    out = run(fn, volume, kwargs, SEEDS[0])
+    record = out.history[-1]
+    refused = INVERSES[record.name].kind == "refused"
+    tried = 0
+    for parameter in record.params:
+        for bogus in ({"bogus": True}, None, "abc", -1, 0):
+            if bogus == record.params[parameter] or (bogus is None and parameter == "swap_labels"):
+                continue
+            tampered = tu.TransformRecord(record.name, {**record.params, parameter: bogus})
+            try:
+                tu.replay(volume, [tampered])
+            except (TypeError, ValueError):
+                pass
+            else:
+                continue  # a value the step itself accepts (0 for a shift, "abc" for skipped): invert must too
+            pattern = rf"history\[0\] \('{record.name}'\)" + ("" if refused else f".*{parameter}")
+            with pytest.raises((TypeError, ValueError), match=pattern):
+                tu.invert(out, [tampered], original=volume)
+            tried += 1
     assert tried or not record.params

@@ -17,7 +17,7 @@ Conventions (the same in every module and notebook):
 Architecture:
 
 * One subpackage per topic (``spatial``, ``crop``, ``intensity``,
-  ``elastic``), each with two layers. Array modules (``ops``, ``*_ops``,
+  ``elastic``, ``mri``, ...), each with two layers. Array modules (``ops``, ``*_ops``,
   ``elastic.field``, ``elastic.stats``) take and return numpy arrays and
   import nothing from ``volume``, ``records``, ``pipeline`` or ``display``.
   Volume modules (``transforms``, ``*_transforms``) take and return a
@@ -167,6 +167,33 @@ from .dataset import (
 )
 
 # --- end issue 16 ---
+# --- issue 24: MRI artifacts from k-space ---
+# isort: split
+from .mri import (
+    from_kspace,
+    ghosting,
+    ghosting_volume,
+    gibbs,
+    gibbs_volume,
+    motion,
+    motion_volume,
+    random_anisotropy,
+    random_ghosting,
+    random_gibbs,
+    random_motion,
+    random_rician_noise,
+    random_spike,
+    rician_noise,
+    rician_noise_volume,
+    spike,
+    spike_volume,
+    thick_slices,
+    thick_slices_volume,
+    tissue_statistics,
+    to_kspace,
+)
+
+# --- end issue 24 ---
 # --- issue 25: evaluation (pandas loads on first use; the networks live in tutorial_utils.nets, with torch) ---
 # isort: split
 from .evaluation import segmentation_metrics
@@ -179,11 +206,15 @@ __version__ = "0.2.0"
 #: Names served by :mod:`tutorial_utils.display`, imported on first use.
 _DISPLAY_NAMES = (
     "LABEL_COLORS",
+    "LABEL_COLOR_NAMES",
     "SliceViewer",
     "TransformExplorer",
+    "difference_region",
     "show_comparison",
     "show_mid_slice",
+    "show_plane",
     "show_slices",
+    "use_notebook_style",
 )
 
 __all__ = [
@@ -306,6 +337,29 @@ __all__ = [
     "preprocess_dataset",
     "read_manifest",
     # --- end issue 16 ---
+    # --- issue 24: MRI artifacts (the bias field stays under intensity) ---
+    "from_kspace",
+    "ghosting",
+    "ghosting_volume",
+    "gibbs",
+    "gibbs_volume",
+    "motion",
+    "motion_volume",
+    "random_anisotropy",
+    "random_ghosting",
+    "random_gibbs",
+    "random_motion",
+    "random_rician_noise",
+    "random_spike",
+    "rician_noise",
+    "rician_noise_volume",
+    "spike",
+    "spike_volume",
+    "thick_slices",
+    "thick_slices_volume",
+    "tissue_statistics",
+    "to_kspace",
+    # --- end issue 24 ---
     # --- issue 25: evaluation ---
     "heldout_parameters",
     "make_heldout_scan",

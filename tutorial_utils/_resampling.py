@@ -47,7 +47,7 @@ def _prefiltered(array: np.ndarray, order: int, mode: str) -> tuple[np.ndarray, 
     return ndimage.spline_filter(array, order=order, output=np.float32, mode=filter_mode), True
 
 
-def _block_occupancy(array: np.ndarray, cval: float) -> np.ndarray:
+def block_occupancy(array: np.ndarray, cval: float) -> np.ndarray:
     """Bool array, one entry per ``_BLOCK``-wide cube of ``array``: holds a value other than ``cval``?"""
     n = [-(-size // _BLOCK) for size in array.shape]
     differs = np.zeros([b * _BLOCK for b in n], dtype=bool)
@@ -113,13 +113,17 @@ def affine_transform(
     cval: float = 0.0,
     output_dtype: np.dtype | type = np.float32,
     threads: int | None = None,
+    occupancy: np.ndarray | None = None,
 ) -> np.ndarray:
     """Multithreaded ``scipy.ndimage.affine_transform`` with a 3x3 ``matrix``.
 
     Like scipy, ``matrix`` and ``offset`` map OUTPUT voxel coordinates to INPUT
     coordinates: ``input = matrix @ output + offset``. With ``order <= 1`` and
     ``mode="constant"``, only output cubes that can see input values other than
-    ``cval`` are interpolated; the rest is filled with ``cval``.
+    ``cval`` are interpolated; the rest is filled with ``cval``. A caller that
+    resamples the same input many times (one output slab at a time) passes
+    ``occupancy=block_occupancy(array, cval)`` once instead of a pass over the
+    input per call.
     """
     output_shape = tuple(array.shape) if output_shape is None else tuple(output_shape)
     out = np.empty(output_shape, dtype=output_dtype)
@@ -155,7 +159,8 @@ def affine_transform(
         resample((slice(0, output_shape[0]), slice(0, output_shape[1]), slice(0, output_shape[2])))
         return out  # scipy pads and prefilters: one call
     if order <= 1 and mode == "constant":
-        occupancy = _block_occupancy(array, cval)
+        if occupancy is None:
+            occupancy = block_occupancy(array, cval)
         needed = _needed_cells(occupancy, matrix, offset, array.shape, output_shape)
         tasks = [functools.partial(resample_needed, i, cells) for i, cells in enumerate(needed)]
     else:

@@ -1,27 +1,27 @@
-"""Axis-aligned resampling as three 1-D passes, one per axis.
+"""Axis-aligned resampling (a scale and an offset per axis, order 0 or 1), two ways, and its finiteness check.
 
-A diagonal ``scipy.ndimage.affine_transform`` (a scale and an offset per axis)
-is separable: nearest-neighbour or linear interpolation in 3D is the same as
-interpolating along one axis, then another, then the third. Each 1-D pass is
-two ``numpy.take`` gathers and a weighted sum, far cheaper than scipy's
-per-voxel 3D loop. The axis that shrinks the most goes first, so the
-intermediates stay small.
+A diagonal ``scipy.ndimage.affine_transform`` is separable: nearest-neighbour
+or linear interpolation in 3D is the same as interpolating along one axis,
+then another, then the third. :func:`resample_separable` takes one of two
+paths, by a cost estimate of each:
 
-The passes run block by block: for a few output planes along axis 0 at a
-time, the input planes they read go through the passes that come before
-axis 0 (in the order above), each output plane blends two of them, and the
-remaining passes finish the block and write it into the output. The input is
-read once, no volume-sized intermediate exists and a block's intermediates
-stay in the CPU cache (the idea of a trilinear kernel, which reads its input
-once, with numpy's vectorised passes doing the arithmetic). Blocks are
-split over threads. The arithmetic, and its order, is that of three
-whole-volume passes, so the values do not depend on the blocks.
+* **1-D passes** (any dtype, any order 0/1, any memory layout): each pass is
+  two gathers and a weighted sum, far cheaper than scipy's per-voxel 3D loop.
+  The axis that shrinks the most goes first, so the intermediates stay small.
+  The passes run block by block: for a few output planes along axis 0 at a
+  time, the input planes they read go through the passes that come before
+  axis 0, each output plane blends two of them, and the remaining passes
+  finish the block and write it into the output. The input is read once, no
+  volume-sized intermediate exists and a block's intermediates stay in the CPU
+  cache. The arithmetic, and its order, is that of three whole-volume passes,
+  so the values do not depend on the blocks.
+* **a sparse product over axes 0 and 1** (linear, float32, C-contiguous):
+  see :mod:`tutorial_utils._sparse_rows`; it wins where the first two axes
+  shrink, as when a scan is brought to a network's input size.
 
-Like scipy, ``scales`` and ``offsets`` map OUTPUT indices to INPUT positions:
-output index ``o`` samples the input at ``scale * o + offset``. Positions are
-clamped to ``[0, n - 1]`` first, which is what scipy's ``mode="nearest"`` does
-for orders 0 and 1; order 0 rounds halves up (``floor(p + 0.5)``), as scipy.
-"""
+Blocks of output planes are split over threads in both. Like scipy,
+``scales`` and ``offsets`` map OUTPUT indices to INPUT positions (see
+:mod:`tutorial_utils._lines`)."""
 
 from __future__ import annotations
 
@@ -31,27 +31,8 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _threads
-from ._checks import check_finite
-
-
-class _Line(NamedTuple):
-    """Where each output index along one axis reads: two input indices and their weights (None for order 0)."""
-
-    low: np.ndarray
-    high: np.ndarray | None
-    weight: np.ndarray | None
-    one_minus: np.ndarray | None
-
-
-def _line(scale: float, offset: float, n_in: int, n_out: int, order: int) -> _Line:
-    """The 1-D sampling of one axis: input positions clamped to ``[0, n_in - 1]``, then split."""
-    positions = np.clip(scale * np.arange(n_out, dtype=np.float64) + offset, 0.0, n_in - 1.0)
-    if order == 0:
-        return _Line(np.floor(positions + 0.5).astype(np.intp), None, None, None)
-    floor = np.floor(positions)
-    low = floor.astype(np.intp)
-    weight = (positions - floor).astype(np.float32)
-    return _Line(low, np.minimum(low + 1, n_in - 1), weight, 1.0 - weight)
+from ._lines import Line, all_finite, as_slice, gather, plane_chunks, sample_line
+from ._sparse_rows import resample_rows, rows_cost
 
 
 class _Pass(NamedTuple):
@@ -69,15 +50,7 @@ class _Pass(NamedTuple):
     one_minus: np.ndarray | None
 
 
-def _as_slice(index: np.ndarray) -> slice | np.ndarray:
-    """``index`` as a slice when its steps are equal and positive (a view instead of a gather), else itself."""
-    steps = np.diff(index)
-    if index.size > 1 and steps[0] > 0 and (steps == steps[0]).all():
-        return slice(int(index[0]), int(index[-1]) + 1, int(steps[0]))
-    return index
-
-
-def _block_passes(lines: Sequence[_Line], axes: Sequence[int], plane_shape: Sequence[int]) -> list[_Pass]:
+def _block_passes(lines: Sequence[Line], axes: Sequence[int], plane_shape: Sequence[int]) -> list[_Pass]:
     """The passes along ``axes`` (1 or 2) of blocks whose planes start with ``plane_shape``.
 
     Weights along axis 1 are stored as full planes: multiplying by a
@@ -92,28 +65,21 @@ def _block_passes(lines: Sequence[_Line], axes: Sequence[int], plane_shape: Sequ
         if weight is not None and one_minus is not None and axis == 1:
             weight = np.ascontiguousarray(np.broadcast_to(weight[:, None], shape))
             one_minus = np.ascontiguousarray(np.broadcast_to(one_minus[:, None], shape))
-        high = None if line.high is None else _as_slice(line.high)
-        prepared.append(_Pass(axis, _as_slice(line.low), high, weight, one_minus))
+        high = None if line.high is None else as_slice(line.high)
+        prepared.append(_Pass(axis, as_slice(line.low), high, weight, one_minus))
     return prepared
-
-
-def _gather(block: np.ndarray, index: slice | np.ndarray, axis: int) -> np.ndarray:
-    """``block`` at ``index`` along ``axis``: a view for a slice, else a new array."""
-    if isinstance(index, slice):
-        return block[(slice(None),) * axis + (index,)]
-    return np.take(block, index, axis=axis, mode="clip")
 
 
 def _blend(block: np.ndarray, step: _Pass, out: np.ndarray | None = None) -> np.ndarray:
     """One 1-D pass of a block: a gather, or ``high * w + low * (1 - w)`` in the block's dtype."""
-    lower = _gather(block, step.low, step.axis)
+    lower = gather(block, step.low, step.axis)
     if step.high is None or step.weight is None or step.one_minus is None:
         if out is None:
             return lower.copy() if isinstance(step.low, slice) else lower
         np.copyto(out, lower)
         return out
     lower = np.multiply(lower, step.one_minus, out=None if isinstance(step.low, slice) else lower)
-    target = np.multiply(_gather(block, step.high, step.axis), step.weight, out=out)
+    target = np.multiply(gather(block, step.high, step.axis), step.weight, out=out)
     target += lower
     return target
 
@@ -123,7 +89,7 @@ BLOCK_VALUES = 1 << 18
 
 
 def _blocks(
-    array: np.ndarray, lines: Sequence[_Line], axes: Sequence[int], shape: tuple[int, ...]
+    array: np.ndarray, lines: Sequence[Line], axes: Sequence[int], shape: tuple[int, ...]
 ) -> tuple[np.ndarray, bool]:
     """All three passes, in the order ``axes``, on blocks of output planes (along axis 0).
 
@@ -157,8 +123,8 @@ def _blocks(
         else:  # the same arithmetic as _blend: high * w + low * (1 - w), a few calls per block
             step = _Pass(
                 0,
-                _as_slice(line.low[start:stop] - first),
-                _as_slice(high[start:stop] - first),
+                as_slice(line.low[start:stop] - first),
+                as_slice(high[start:stop] - first),
                 line.weight[start:stop, None, None],
                 line.one_minus[start:stop, None, None],
             )
@@ -169,35 +135,55 @@ def _blocks(
             _blend(mixed, after[-1], out[start:stop])
         else:
             np.copyto(out[start:stop], mixed)
-        return out.dtype.kind in "biu" or bool(np.isfinite(out[start:stop]).all())
+        return all_finite(out[start:stop])
 
     # about BLOCK_VALUES per block, and a multiple of the thread count of blocks of equal size (balanced threads)
-    threads = _threads.num_threads()
-    blocks = -(-shape[0] * max(1, int(np.prod(blended))) // BLOCK_VALUES)
-    blocks = min(shape[0], -(-blocks // threads) * threads)
-    edges = np.linspace(0, shape[0], blocks + 1).round().astype(int)
-    chunks = [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+    per_block = max(1, BLOCK_VALUES // max(1, int(np.prod(blended))))
+    chunks = plane_chunks(shape[0], per_block, _threads.num_threads())
     return out, all(_threads.run_chunks(chunks, work, out.size))
 
 
-def _skips_voxels(array: np.ndarray, lines: Sequence[_Line]) -> bool:
-    """Whether some voxels are read by no output (an axis shrinks more than twofold)."""
-    for axis, line in enumerate(lines):
-        read = np.zeros(array.shape[axis], dtype=bool)
-        read[line.low] = True
-        if line.high is not None:
-            read[line.high] = True
-        if not read.all():
-            return True
-    return False
+#: Use the two-axis sparse product when its estimated cost is at most this share of the blocked passes' (measured).
+_ROWS_COST_SHARE = 1.5
 
 
-def _all_finite(array: np.ndarray) -> bool:
-    """Whether every value of ``array`` is finite: one pass in cache-sized chunks over threads."""
-    flat = array.reshape(-1)
-    chunk = 1 << 20
-    bounds = [(start, min(start + chunk, flat.size)) for start in range(0, flat.size, chunk)]
-    return all(_threads.run_chunks(bounds, lambda a, b, state: bool(np.isfinite(flat[a:b]).all()), flat.size))
+def _passes_cost(in_shape: Sequence[int], out_shape: Sequence[int], axes: Sequence[int]) -> int:
+    """Values the three 1-D passes of :func:`_blocks` produce, each costing about three numpy operations."""
+    shape, total = list(in_shape), 0
+    for axis in axes:
+        shape[axis] = out_shape[axis]
+        total += 3 * int(np.prod(shape))
+    return total
+
+
+def read_indices(lines: Sequence[Line], shape: Sequence[int], widen: Sequence[int] = (0, 0, 0)) -> list[np.ndarray]:
+    """Per axis, the input indices some output voxel depends on: those the sampling reads, ``widen`` either side.
+
+    ``widen`` is the reach of a filter that made the sampled array from
+    another one (the anti-aliasing Gaussian: ``int(4 * sigma + 0.5)``
+    voxels per axis, clipped at the edges as its ``mode="nearest"`` does).
+    """
+    found = []
+    for line, n, reach in zip(lines, shape, widen):
+        read = np.unique(line.low if line.high is None else np.concatenate([line.low, line.high]))
+        if reach:
+            edges = np.zeros(n + 1, np.intp)
+            np.add.at(edges, np.clip(read - reach, 0, n), 1)
+            np.add.at(edges, np.clip(read + reach + 1, 0, n), -1)
+            read = np.flatnonzero(np.cumsum(edges[:-1]) > 0)
+        found.append(read)
+    return found
+
+
+def _check_read_voxels(source: np.ndarray, index: list[np.ndarray], name: str) -> None:
+    """Raise ``ValueError`` naming ``name`` if ``source`` holds a non-finite value at the voxels ``index`` spans."""
+    read = source[np.ix_(*index)]
+    bad = int(read.size - np.count_nonzero(np.isfinite(read)))
+    if bad:
+        raise ValueError(
+            f"{name} holds {bad} NaN or infinite value{'s' if bad > 1 else ''} where the output reads it; clean "
+            f"them first (e.g. np.nan_to_num({name}, nan=background))"
+        )
 
 
 def resample_separable(
@@ -208,6 +194,8 @@ def resample_separable(
     order: int,
     *,
     finite_name: str | None = None,
+    finite_source: np.ndarray | None = None,
+    widen: Sequence[int] = (0, 0, 0),
 ) -> np.ndarray:
     """Diagonal ``scipy.ndimage.affine_transform`` with ``mode="nearest"``, order 0 or 1.
 
@@ -224,15 +212,20 @@ def resample_separable(
     order : int
         0 for nearest neighbour, 1 for linear interpolation.
     finite_name : str, optional
-        If given, also check that ``array`` holds no NaN or infinite value,
-        raising ``ValueError`` naming ``finite_name`` as
-        :func:`~tutorial_utils._checks.check_finite` does, without a pass of
-        its own: a NaN or infinity in a voxel that the sampling reads reaches
-        the output (even with weight 0), whose planes are checked while in
-        cache; if it skips voxels, the whole array is checked in one pass
-        over cache-sized chunks (as fast as reading it). An infinity
-        that finite voxels produce by overflow leads to the full check, which
-        then passes.
+        If given, raise ``ValueError`` naming ``finite_name`` when a voxel
+        that the output reads is NaN or infinite; a voxel that no output
+        depends on (skipped by a more than twofold shrink) cannot spread and
+        is not checked. It costs no pass of its own: a NaN or infinity in a
+        voxel the sampling reads reaches the output (even with weight 0),
+        whose blocks are checked while in cache, and only then are the read
+        voxels looked at (an infinity that finite voxels produce by overflow
+        passes that look and is returned).
+    finite_source, widen : optional
+        The array the check is about when ``array`` was made from it by a
+        filter that reaches ``widen`` voxels either side per axis (the
+        anti-aliasing Gaussian): its voxels within reach of a read voxel are
+        the ones checked, so the count in the message is of the caller's
+        voxels.
 
     Returns
     -------
@@ -252,8 +245,18 @@ def resample_separable(
     if order not in (0, 1):
         raise ValueError(f"order must be 0 or 1; got {order!r}")
     shape = tuple(int(n) for n in output_shape)
-    lines = [_line(float(scales[d]), float(offsets[d]), array.shape[d], shape[d], order) for d in range(3)]
-    out, finite = _blocks(array, lines, sorted(range(3), key=lambda d: shape[d] / array.shape[d]), shape)
-    if finite_name is not None and not (finite and (not _skips_voxels(array, lines) or _all_finite(array))):
-        check_finite(array, finite_name)
+    lines = [sample_line(float(scales[d]), float(offsets[d]), array.shape[d], shape[d], order) for d in range(3)]
+    axes = sorted(range(3), key=lambda d: shape[d] / array.shape[d])
+    if (
+        order == 1
+        and array.dtype == np.float32
+        and array.flags.c_contiguous
+        and rows_cost(array.shape, shape) <= _ROWS_COST_SHARE * _passes_cost(array.shape, shape, axes)
+    ):
+        out, finite = resample_rows(array, lines, shape, BLOCK_VALUES)
+    else:
+        out, finite = _blocks(array, lines, axes, shape)
+    if finite_name is not None and not finite:
+        source = array if finite_source is None else finite_source
+        _check_read_voxels(source, read_indices(lines, source.shape, widen), finite_name)
     return out

@@ -16,10 +16,14 @@ acquire it; every difference is one that real CT sites show:
 * **intensity**: a calibration offset of up to +-30 HU and more noise (25-45 HU
   standard deviation against 8-25 HU: a low-dose protocol).
 
-What it does not add: the MRI artifacts of the course (bias field, Rician
-noise, ghosting, motion) do not occur in CT that way, so they would test
-nothing real here. Streaks from metal and beam hardening are CT artifacts
-the phantom cannot produce. Like the training phantoms the scans are
+What it does not add: notebook 11's MRI artifacts (ghosting, spikes, Gibbs
+ringing, Rician noise, the bias field, motion as k-space phase) come from
+MRI's k-space acquisition and receive coils; CT has its own artifacts
+(streaks from metal, beam hardening, motion streaks) that look different and
+that the phantom cannot produce, so adding MRI's would test nothing real.
+Its thick slices are stored on the thick grid, as a scanner writes them,
+unlike ``tu.thick_slices`` (notebook 11), which blurs on the same grid for
+training-time augmentation. Like the training phantoms the scans are
 **synthetic**, not anatomy.
 """
 

@@ -51,6 +51,17 @@ def _atomic_save(image: nib.Nifti1Image, target: Path) -> None:
             temporary.unlink()
 
 
+def output_names(name: str) -> dict[str, str]:
+    """The file names :func:`save_volume` gives ``name``'s image, label and history (the label's even if none).
+
+    Examples
+    --------
+    >>> output_names("case0")
+    {'image': 'case0.nii.gz', 'label': 'case0_label.nii.gz', 'history': 'case0_history.json'}
+    """
+    return {"image": f"{name}{NIFTI_SUFFIX}", "label": f"{name}_label{NIFTI_SUFFIX}", "history": f"{name}_history.json"}
+
+
 def save_volume(volume: Volume, folder: str | os.PathLike[str], name: str) -> dict[str, Path]:
     """Save ``volume`` as ``name.nii.gz`` (+ ``name_label.nii.gz`` and ``name_history.json``).
 
@@ -80,12 +91,13 @@ def save_volume(volume: Volume, folder: str | os.PathLike[str], name: str) -> di
         raise ValueError(f"name must be a plain file name without a folder or leading dot; got {name!r}")
     path = check_writable_folder(folder)
     image_nii, label_nii = volume.to_nifti()
-    paths = {"image": path / f"{name}{NIFTI_SUFFIX}"}
+    names = output_names(name)
+    paths = {"image": path / names["image"]}
     _atomic_save(image_nii, paths["image"])
     if label_nii is not None:
-        paths["label"] = path / f"{name}_label{NIFTI_SUFFIX}"
+        paths["label"] = path / names["label"]
         _atomic_save(label_nii, paths["label"])
-    paths["history"] = path / f"{name}_history.json"
+    paths["history"] = path / names["history"]
     temporary = paths["history"].with_name(f".{paths['history'].name}.partial-{os.getpid()}")
     try:
         temporary.write_text(records_to_json(volume.history))

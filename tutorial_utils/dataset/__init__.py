@@ -8,8 +8,10 @@
   spacing, crop-or-pad shape and CT normalization, with the reason for each.
 * :mod:`.preprocess`: :func:`preprocess_dataset`, the pipeline on every case
   on a Dask cluster (local or remote), with a resumable manifest
-  (:mod:`.manifest`); :mod:`.augment`: :func:`augment_and_save` for volumes
-  in memory.
+  (:mod:`.manifest`) keyed on a hash of the pipeline's code and parameters
+  (:mod:`.identity`) and on whole output files; :mod:`.outputs` keeps the
+  outputs apart from the inputs and from each other;
+  :mod:`.augment`: :func:`augment_and_save` for volumes in memory.
 * Layers: :mod:`.ops` (arrays: orientation, CT normalization) and
   :mod:`.transforms` (the recorded ``Volume`` step ``ct_normalize``; plans
   start with :func:`tutorial_utils.reorient`); :mod:`.cluster` (the only module that imports

@@ -122,7 +122,9 @@ def dask_client(client: Any = None, *, n_workers: int | None = None) -> Iterator
     """A connected :class:`distributed.Client` for ``client`` (None, an address or a Client), with the worker plugin.
 
     What this context opened (a local cluster, a connection) it closes; a
-    Client passed in stays open.
+    Client passed in stays open. A Client of yours that is open in the
+    process but not passed in is neither used nor closed (``client=None``
+    starts a cluster of its own even then).
     """
     if n_workers is not None and client is not None:
         raise ValueError(
@@ -168,20 +170,31 @@ def run_tasks(
     (``distributed.scheduler.allowed-failures`` times); if it keeps killing
     workers, or raises, ``error`` holds the exception and ``result`` is None,
     so one bad case never stops the others.
+
+    Results are gathered by ``as_completed(..., with_results=True,
+    raise_errors=False)`` on ``client``'s own event loop, not fetched
+    afterwards with ``future.result()``: a worker killed by one case takes
+    the results it held for other cases with it, Dask computes those again,
+    and ``future.result()`` on such a future raised "... is bound to a
+    different event loop" (and stopped the whole run) whenever another
+    Client was open in the process, such as one of your own.
     """
     priorities = [0] * len(tasks) if priorities is None else list(priorities)
     # submitted highest priority first too: the first tasks reach the workers before the scheduler sees the rest
     order = sorted(range(len(tasks)), key=lambda i: -priorities[i])
     futures = [client.submit(function, tasks[i], pure=False, priority=priorities[i]) for i in order]
     position = {future.key: i for i, future in zip(order, futures)}
+    completed = as_completed(futures, loop=client.loop, with_results=True, raise_errors=False)
     with tqdm(total=len(futures), desc=desc, unit="case", disable=not progress) as bar:
-        for future in as_completed(futures):
+        for future, outcome in completed:
             bar.update()
             i = position[future.key]
             if future.status == "error":
-                yield i, None, future.exception()
+                yield i, None, outcome[1]
+            elif future.cancelled():
+                yield i, None, outcome
             else:
-                yield i, future.result(), None
+                yield i, outcome, None
             future.release()
 
 

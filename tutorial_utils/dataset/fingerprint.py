@@ -9,8 +9,10 @@ same way, in our own code:
 * per case: shape and spacing, in the array's order and in RAS order (the
   order after reorienting to RAS, which is what the plan resamples), the
   orientation letters, the spacing anisotropy, statistics of the foreground
-  intensities and a random sample of them (10,000 voxels per case, drawn
-  with replacement from ``sample_rng(seed, index)``, as nnU-Net does);
+  intensities and a random sample of them (10,000 voxels per case by
+  default, drawn with replacement from ``sample_rng(seed, index)``; nnU-Net
+  v2's per-case function has the same default, but its ``run()`` passes
+  ``int(10e7 // n_cases)`` per case, see notebook 09's References);
 * for the dataset: median spacing and shape, and the mean, standard
   deviation and 0.5 / 99.5 percentiles of the pooled foreground samples.
 
@@ -42,7 +44,8 @@ if TYPE_CHECKING:
 
     from .plan import PreprocessingPlan
 
-#: Foreground voxels sampled per case by default (nnU-Net: 10,000).
+#: Foreground voxels sampled per case by default (the default argument of nnU-Net v2's per-case function;
+#: its ``run()`` passes ``int(10e7 // n_cases)``).
 SAMPLES_PER_CASE = 10_000
 PERCENTILES = (0.5, 50.0, 99.5)
 #: Columns of :attr:`DatasetFingerprint.cases`, in order.

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import resource
 import sys
 import time
+import uuid
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,8 +28,10 @@ from ..pipeline import Compose
 from ..records import records_to_json
 from ..seeding import sample_rng
 from ..volume import Volume
-from .cases import list_cases
-from .manifest import MANIFEST_NAME, ManifestWriter, completed_row, read_manifest, to_frame
+from .cases import Case, list_cases
+from .identity import pipeline_hash
+from .manifest import MANIFEST_NAME, ManifestWriter, completed_row, file_digest, read_manifest, to_frame
+from .outputs import check_out_dir, check_output_names, output_paths, remove_outputs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,8 +67,9 @@ def _worker_name() -> str:
 def process_case(task: dict[str, Any]) -> dict[str, Any]:
     """Read, transform and save one case; runs on a worker. Any error becomes a ``"failed"`` row.
 
-    ``task`` holds the row's identity (case, index, image, label, pipeline
-    text, seed) plus ``transform`` (the pipeline) and ``out_dir``. The row's
+    ``task`` holds the row's identity (:func:`case_task`) plus ``transform``
+    (the pipeline) and ``out_dir``. The row records the outputs' total size
+    and the SHA-256 of their bytes, which resume checks. Its
     ``peak_memory_mib`` is the worker process's peak resident memory so far
     (imports included): what a worker needs, at no cost (tracing every
     allocation would slow the case down by a third).
@@ -76,12 +80,16 @@ def process_case(task: dict[str, Any]) -> dict[str, Any]:
         volume = Volume.from_nifti(task["image"], task["label"] or None)
         result = Compose([task["transform"]])(volume, rng=sample_rng(task["seed"], task["index"]))
         paths = save_volume(result, task["out_dir"], task["case"])
+        written = [paths[k] for k in ("image", "label", "history") if k in paths]
+        size, sha256 = file_digest(written)
         row.update(
             status="done",
             output_image=str(paths["image"]),
             output_label=str(paths.get("label", "")),
             output_history=str(paths["history"]),
             output_hash=output_hash(result),
+            output_bytes=size,
+            output_sha256=sha256,
             history=records_to_json(result.history),
         )
     except Exception as exc:  # one bad case must not stop the others: it becomes a row
@@ -91,35 +99,57 @@ def process_case(task: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def case_task(
+    case: Case, index: int, *, seed: int, pipeline: Transform, text: str, identity: str, out_dir: Path
+) -> dict[str, Any]:
+    """What :func:`process_case` needs for case ``index``: the row's identity, the pipeline and ``out_dir``."""
+    return {
+        "case": case.name,
+        "index": index,
+        "image": str(case.image),
+        "label": "" if case.label is None else str(case.label),
+        "pipeline": text,
+        "pipeline_hash": identity,
+        "seed": seed,
+        "transform": pipeline,
+        "out_dir": str(out_dir),
+    }
+
+
 def peak_rss_mib() -> float:
     """Largest resident memory of this process so far, in MiB (on a worker: the worker's)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)
 
 
-def describe_pipeline(pipeline: Transform) -> str:
-    """The text that identifies a pipeline in the manifest (its ``repr``); resume compares it.
+def describe_pipeline(pipeline: Transform, *, resume: bool = True) -> tuple[str, str]:
+    """The pipeline's text for the manifest (its ``repr``, for people) and its identity (for resume).
 
-    A :class:`~tutorial_utils.pipeline.Compose` of package functions and
-    ``functools.partial`` objects has a stable repr. A lambda's or an
-    object's default repr holds a memory address that changes every session,
-    so resume cannot recognise it: this warns then.
+    Resume compares the identity, a hash of every step's code and
+    parameters (:func:`~tutorial_utils.dataset.identity.pipeline_hash`), so a
+    nested step edited from 4 mm to 3 mm, a lambda or a local function is
+    recognised as it is, across sessions too. Should a part of the pipeline
+    be impossible to identify (an object that can be neither walked nor
+    pickled), the identity is new for this call: no earlier output is
+    trusted, and with ``resume`` a warning names what could not be identified.
     """
-    text = repr(pipeline)
-    if re.search(r" at 0x[0-9a-fA-F]+", text):
+    found = pipeline_hash(pipeline)
+    if found.unidentified and resume:
         warnings.warn(
-            f"the pipeline's repr holds a memory address ({text[:60]}...), which changes every session, "
-            "so resume=True cannot recognise finished cases in a later session; build it from module-level "
-            "functions and functools.partial inside a Compose",
+            f"resume cannot tell whether {', '.join(found.unidentified)} in the pipeline changed since an "
+            "earlier run, so every case is done again (pass resume=False to say that is what you want, or "
+            "give the pipeline plain values, arrays, functions or picklable objects)",
             UserWarning,
             stacklevel=3,
         )
-    return text
+    if found.unidentified:
+        return repr(pipeline), f"unidentified-{uuid.uuid4().hex}"
+    return repr(pipeline), found.digest
 
 
 def _unfinished_row(task: dict[str, Any], *, worker: str) -> dict[str, Any]:
     """The manifest row of ``task`` before it is done: its identity, status failed, no outputs."""
-    row = {k: task[k] for k in ("case", "index", "image", "label", "pipeline", "seed")}
+    row = {k: task[k] for k in ("case", "index", "image", "label", "pipeline", "pipeline_hash", "seed")}
     row.update(
         status="failed",
         error="",
@@ -127,6 +157,8 @@ def _unfinished_row(task: dict[str, Any], *, worker: str) -> dict[str, Any]:
         output_label="",
         output_history="",
         output_hash="",
+        output_bytes=None,
+        output_sha256="",
         history="",
         worker=worker,
     )
@@ -137,6 +169,17 @@ def _failed_row(task: dict[str, Any], error: BaseException) -> dict[str, Any]:
     """The row of a case whose worker never returned one (Dask gave up on it or the call raised)."""
     row = _unfinished_row(task, worker="")
     row.update(error=f"{type(error).__name__}: {error}", seconds=float("nan"), peak_memory_mib=float("nan"))
+    return row
+
+
+def _tidy(row: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Remove what an earlier run left that ``row`` does not vouch for, and say so in a failed row's error."""
+    if row["status"] == "failed":
+        removed = remove_outputs(folder, row["case"])
+        if removed:
+            row = {**row, "error": f"{row['error']} (removed the outputs of an earlier run: {', '.join(removed)})"}
+    elif not row["output_label"]:
+        remove_outputs(folder, row["case"], kinds=("label",))
     return row
 
 
@@ -160,6 +203,12 @@ def preprocess_dataset(
     case, or on the order in which cases finish. ``out_dir/manifest.csv`` is
     rewritten (atomically) as cases finish.
 
+    Nothing is overwritten by accident: ``out_dir`` is refused when it holds
+    an input or lies in (or is) an input's folder, and two cases whose output
+    names would collide (``scan``'s label output is ``scan_label.nii.gz``,
+    the image output of a case ``scan_label``) are refused naming both, before
+    any case runs (see :mod:`~tutorial_utils.dataset.outputs`).
+
     Parameters
     ----------
     cases : path-like or list
@@ -168,22 +217,31 @@ def preprocess_dataset(
     pipeline : callable
         ``pipeline(volume, *, rng) -> Volume``, e.g. ``plan.pipeline()`` or a
         :class:`~tutorial_utils.pipeline.Compose`. It travels to the workers
-        pickled (cloudpickle), so lambdas work, but resume recognises a run
-        by ``repr(pipeline)``: prefer module-level functions and partials.
+        pickled (cloudpickle), so lambdas and local functions work, and resume
+        recognises it by a hash of every step's code and parameters, nested
+        ones included (:func:`~tutorial_utils.dataset.identity.pipeline_hash`).
     out_dir : path-like
-        Created if missing.
+        Created if missing; apart from every input folder.
     client : None, str or distributed.Client
         None starts a ``LocalCluster`` with ``n_workers`` single-threaded
-        workers (default one per CPU) for this call; an address
-        (``"tcp://host:8786"``) or a Client runs on that cluster. Workers
-        need ``tutorial_utils`` installed and the paths readable and
-        writable (shared storage).
+        workers (default one per CPU) for this call and closes it afterwards,
+        also when a Client of your own is open in this process (yours is left
+        alone and is not used: pass it here to run on its cluster). An address
+        (``"tcp://host:8786"``) or a Client runs on that cluster; a Client
+        passed in stays open. Workers need ``tutorial_utils`` installed and
+        the paths readable and writable (shared storage); the client writes
+        the manifest, so it must see ``out_dir`` too.
     seed : int
         Seed of the run.
     resume : bool
         Skip cases that the manifest in ``out_dir`` lists as done with the
-        same pipeline, seed, index and input paths and whose files exist
-        (status ``"skipped"``); everything else is (re)done.
+        same pipeline hash, seed, index and input paths, and whose output
+        files are whole: their total size and the SHA-256 of their bytes
+        match the row (status ``"skipped"``). The bytes, not the voxels: a
+        truncated or replaced file changes them, and reading them costs far
+        less than decompressing the volume again. Everything else is
+        (re)done. A manifest that cannot be read raises a ``ValueError``
+        naming it (rerun with ``resume=False``, or move it away).
     n_workers : int, optional
         Workers of the local cluster when ``client`` is None.
     progress : bool
@@ -194,9 +252,12 @@ def preprocess_dataset(
     pandas.DataFrame
         The manifest, one row per case in case order: ``case``, ``index``,
         ``status`` (done / failed / skipped), ``error``, ``seconds``,
-        ``peak_memory_mib``, input and output paths, ``output_hash``,
-        ``history`` (JSON), ``pipeline``, ``seed``, ``worker``. Failed cases
-        do not raise: a warning says how many failed.
+        ``peak_memory_mib``, input and output paths, ``output_hash`` (of the
+        volume), ``output_bytes`` and ``output_sha256`` (of the files),
+        ``history`` (JSON), ``pipeline`` (its text), ``pipeline_hash``,
+        ``seed``, ``worker``. Failed cases do not raise: a warning says how
+        many failed. A failed case's outputs from an earlier run are removed
+        (its ``error`` names them), so no stale file stays behind.
 
     Examples
     --------
@@ -214,27 +275,24 @@ def preprocess_dataset(
     seed = check_non_negative_int(seed, "seed")
     if not isinstance(resume, bool):
         raise TypeError(f"resume must be True or False; got {describe(resume)}")
+    if not isinstance(out_dir, (str, os.PathLike)):
+        raise TypeError(f"out_dir must be a path; got {describe(out_dir)}")
+    check_out_dir(out_dir, found)
+    check_output_names(found)
     folder = check_writable_folder(out_dir, "out_dir")
     manifest_path = folder / MANIFEST_NAME
-    text = describe_pipeline(pipeline)
+    text, identity = describe_pipeline(pipeline, resume=resume)
     previous = read_manifest(manifest_path) if resume and manifest_path.exists() else None
 
     rows: dict[str, dict[str, Any]] = {}
     todo = []
     for index, case in enumerate(found):
-        task = {
-            "case": case.name,
-            "index": index,
-            "image": str(case.image),
-            "label": "" if case.label is None else str(case.label),
-            "pipeline": text,
-            "seed": seed,
-        }
-        done = completed_row(previous, task)
+        task = case_task(case, index, seed=seed, pipeline=pipeline, text=text, identity=identity, out_dir=folder)
+        done = completed_row(previous, task, output_paths(folder, case.name))
         if done is not None:
             rows[case.name] = {**done, "status": "skipped", "seconds": 0.0}
         else:
-            todo.append({**task, "transform": pipeline, "out_dir": str(folder)})
+            todo.append(task)
 
     writer = ManifestWriter(manifest_path, rows)
     try:
@@ -247,7 +305,7 @@ def preprocess_dataset(
                     active, process_case, todo, progress=progress, desc="preprocessing", priorities=sizes
                 )
                 for position, row, error in results:
-                    writer.add(row if error is None else _failed_row(todo[position], error))
+                    writer.add(_tidy(row if error is None else _failed_row(todo[position], error), folder))
     finally:  # also on an interruption (Ctrl-C, a lost scheduler): what finished is on record for resume
         writer.flush()
     manifest = to_frame(rows)

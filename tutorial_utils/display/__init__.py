@@ -5,7 +5,19 @@ Everything that draws lives here, on top of the package; nothing else in
 serves its names on first use).
 
 * :func:`show_slices`, :func:`show_mid_slice`, :func:`show_comparison`:
-  static matplotlib figures of the sagittal, coronal and axial planes.
+  static matplotlib figures of the sagittal, coronal and axial planes;
+  :func:`show_plane`: one plane alone (e.g. a one-slice DICOM).
+* Label overlays are contours by default (``overlay="contour"``: outlines
+  in :data:`LABEL_COLORS`, the image visible inside), or a translucent fill
+  (``overlay="fill"``, ``alpha=0.35``); ``legend=`` names each label and its
+  colour in words (:data:`LABEL_COLOR_NAMES`).
+* ``convention="radiological"`` (or ``"neurological"``) mirrors the panels,
+  exactly, so the patient's right is on the screen's left (right); the
+  default None shows the array as stored (:mod:`.orientation`).
+* ``region=(start, size)`` zooms a figure into a voxel box, e.g. where two
+  results differ most (:func:`difference_region`).
+* Every figure is 100 dpi and 950 px wide (:mod:`.style`);
+  :func:`use_notebook_style` gives a notebook's own ``plt`` figures the same.
 * :class:`SliceViewer`: a live three-plane viewer (ipywidgets).
 * :class:`TransformExplorer`: sliders for a transform's parameters with the
   result before and after.
@@ -14,7 +26,7 @@ serves its names on first use).
   writer; :mod:`._layout`: where the panels go), so a slider move costs a
   few milliseconds.
 * Topic figures: :mod:`.crop_plots`, :mod:`.intensity_plots`,
-  :mod:`.elastic_plots`, :mod:`.dataset_plots`.
+  :mod:`.elastic_plots`, :mod:`.dataset_plots`, :mod:`.mri_plots`.
 * The pure functions underneath: :mod:`~tutorial_utils.display.slicing`
   (slices, aspect, orientation letters) and
   :mod:`~tutorial_utils.display.overlay` (windowing, label colours).
@@ -35,19 +47,28 @@ from .intensity_plots import (
     window_annotator,
     window_hu,
 )
-from .overlay import LABEL_COLORS
+from .mri_plots import show_artifact, show_kspace
+from .orientation import CONVENTIONS
+from .overlay import LABEL_COLOR_NAMES, LABEL_COLORS, OVERLAY_STYLES
+from .plane import show_plane
+from .regions import difference_region
 from .slicing import PLANES
 from .static import show_comparison, show_mid_slice, show_slices
+from .style import use_notebook_style
 from .viewer import SliceViewer
 
 __all__ = [
+    "CONVENTIONS",
     "LABEL_COLORS",
+    "LABEL_COLOR_NAMES",
+    "OVERLAY_STYLES",
     "PLANES",
     "SliceViewer",
     "TransformExplorer",
     "WINDOW_CHOICES",
     "compare_histograms",
     "crop_box_annotator",
+    "difference_region",
     "draw_crop_box",
     "draw_limits",
     "grid_label",
@@ -59,9 +80,13 @@ __all__ = [
     "show_deformation_grid",
     "show_displacement_magnitude",
     "show_fingerprint",
+    "show_artifact",
     "show_jacobian",
+    "show_kspace",
     "show_mid_slice",
+    "show_plane",
     "show_slices",
+    "use_notebook_style",
     "window_annotator",
     "window_hu",
 ]

@@ -34,10 +34,9 @@ from matplotlib.transforms import IdentityTransform
 
 from ._layout import Rect
 from ._render import encode_png, letter_stamp
-from .slicing import orientation_labels
+from .orientation import orientation_labels
+from .style import DPI
 
-#: Matplotlib's resolution for the frame's figure: 1 point = 100/72 pixels.
-DPI = 100
 #: Orientation letter size (pixels).
 LETTER_PX = 14
 #: zlib level of the picture a notebook keeps (encoded once per display:
@@ -61,9 +60,9 @@ def _stamp(letter: str) -> np.ndarray:
     return stamp
 
 
-def letter_stamps(affine: np.ndarray | None, axis: int) -> dict[str, np.ndarray]:
-    """Orientation letter stamps of plane ``axis`` by edge (none without an affine)."""
-    return {edge: _stamp(letter) for edge, letter in orientation_labels(affine, axis).items()}
+def letter_stamps(affine: np.ndarray | None, axis: int, convention: str | None = None) -> dict[str, np.ndarray]:
+    """Orientation letter stamps of plane ``axis`` by edge, in a display ``convention`` (none without an affine)."""
+    return {edge: _stamp(letter) for edge, letter in orientation_labels(affine, axis, convention).items()}
 
 
 class FrameImage:
@@ -81,7 +80,7 @@ class FrameImage:
 
     def _init_frame(self, width: int, height: int) -> None:
         # A hair over the size: the canvas is int(inches * dpi) pixels.
-        self.figure = Figure(figsize=((width + 0.01) / DPI, (height + 0.01) / DPI), dpi=DPI)
+        self.figure = Figure(figsize=((width + 0.01) / DPI, (height + 0.01) / DPI), dpi=DPI, layout="none")
         self._canvas = FigureCanvasAgg(self.figure)
         self._frame = np.zeros((height, width, 3), np.uint8)
         self._background = np.full((height, width, 3), 255, np.uint8)

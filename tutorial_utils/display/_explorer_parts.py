@@ -8,8 +8,10 @@ own.
 
 from __future__ import annotations
 
+import html
 import numbers
 import textwrap
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -109,3 +111,43 @@ def caption(transform: Callable[..., Any], kwargs: Mapping[str, Any], width: int
     name = name if name.isidentifier() else "transform"
     arguments = ", ".join(["before", *(f"{key}={format_value(value)}" for key, value in kwargs.items())])
     return textwrap.wrap(f"after = {name}({arguments})", width=width, subsequent_indent="  ", break_long_words=False)
+
+
+def run_transform(
+    transform: Callable[..., Any], volume: Any, kwargs: Mapping[str, Any], before: DisplayData
+) -> tuple[Any, DisplayData | None, str]:
+    """Call ``transform(volume, **kwargs)``: ``(result, display data, status HTML)``, or ``(None, None, error)``.
+
+    Any exception is caught and returned as ``"Type: message"`` (the widget
+    shows it and keeps its last good result).
+
+    Examples
+    --------
+    >>> before = as_display_data(np.zeros((2, 2, 2)))
+    >>> run_transform(lambda v, gain: v * gain, np.ones((2, 2, 2)), {"gain": 2.0}, before)[1].image.max()
+    np.float32(2.0)
+    >>> run_transform(lambda v: 1 / 0, None, {}, before)[2]
+    'ZeroDivisionError: division by zero'
+    """
+    start = time.perf_counter()
+    try:
+        result = transform(volume, **kwargs)
+        after = as_after(result, before)
+    except Exception as exc:  # noqa: BLE001 - any failure is shown in the widget, not raised
+        return None, None, f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - start
+    return result, after, f"<span style='color:#555'>transform ran in {1000 * seconds:.0f} ms</span>"
+
+
+def failure_status(error: str) -> str:
+    """The status line of a failed transform (HTML), naming the error.
+
+    Examples
+    --------
+    >>> failure_status("ValueError: x < 2")
+    "<span style='color:#b00020'><b>transform failed</b> (showing the last good result): ValueError: x &lt; 2</span>"
+    """
+    return (
+        "<span style='color:#b00020'><b>transform failed</b> (showing the last good result): "
+        f"{html.escape(error)}</span>"
+    )

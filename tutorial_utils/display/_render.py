@@ -9,6 +9,9 @@ The widgets' hot path (a slider moved) is built from these pure functions:
 * grey levels and label colours are combined into one index per voxel
   (:func:`lut_index`: ``256 * colour row + grey``) and turned into RGB by
   one lookup in the overlay table (:func:`~tutorial_utils.display.overlay.overlay_table`);
+  for label contours the colour rows are kept only on the label boundaries
+  found on the screen's pixel grid (:func:`outline_index`), so an outline is
+  one pixel wide whether the panel magnifies the slice or shrinks it;
 * crosshairs (:func:`draw_crosshair`) and orientation letters
   (:func:`letter_stamp`, :func:`blend`) are blended into the pixels;
 * :func:`encode_png` writes the frame as a PNG with the "Up" filter and
@@ -26,8 +29,8 @@ import numpy as np
 
 from .._threads import num_threads, run_chunks
 from ._layout import Rect
-from .overlay import color_index, to_uint8
-from .slicing import crosshair_position, plane_axes
+from .overlay import color_index, composite, outline, to_uint8
+from .slicing import crosshair_position, plane_axes, plane_slice
 
 #: Crosshair and orientation letter colour (the static figures' accent), RGB.
 ACCENT = (255, 213, 79)
@@ -93,6 +96,22 @@ def sample(native: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray
     [[3, 3, 4], [1, 1, 2]]
     """
     return native[rows][:, cols]
+
+
+def outline_index(index: np.ndarray) -> np.ndarray:
+    """Keep the colour row of a :func:`lut_index` array only on label boundaries (row 0 elsewhere).
+
+    The boundaries are those of the colour rows on this array's own grid
+    (:func:`~tutorial_utils.display.overlay.outline`); applied to a panel's
+    pixels, each outline is one pixel wide on the screen.
+
+    Examples
+    --------
+    >>> index = np.array([[7, 7, 7], [7, 263, 263], [7, 263, 263]], np.uint16)  # row 1 (256 +) at the lower right
+    >>> outline_index(index).tolist()
+    [[7, 7, 7], [7, 263, 263], [7, 263, 7]]
+    """
+    return np.where(outline(index >> 8), index, index & 0xFF)
 
 
 def colorize(index: np.ndarray, table_rgb: np.ndarray) -> np.ndarray:
@@ -218,6 +237,9 @@ class PanelPixels:
     stamps : mapping of str to (h, w, 4) float32 array
         Orientation letter stamps by edge (``"left"``, ...), from
         :func:`letter_stamp`; empty without an affine.
+    flips : (bool, bool)
+        Mirror the panel left-right, up-down (a display convention, see
+        :func:`~tutorial_utils.display.orientation.display_flips`).
 
     Examples
     --------
@@ -228,26 +250,63 @@ class PanelPixels:
     [[9, 9, 0, 0], [9, 9, 0, 0]]
     """
 
-    def __init__(self, axis: int, rect: Rect, shape: Sequence[int], stamps: Mapping[str, np.ndarray]) -> None:
+    def __init__(
+        self,
+        axis: int,
+        rect: Rect,
+        shape: Sequence[int],
+        stamps: Mapping[str, np.ndarray],
+        flips: tuple[bool, bool] = (False, False),
+    ) -> None:
         self.axis = axis
         self.rect = rect
+        self.flips = (bool(flips[0]), bool(flips[1]))
         h, v = plane_axes(axis)
         self.size = (int(shape[h]), int(shape[v]))  # voxels across, up
-        self.cols = nearest_map(self.size[0], rect.w)
-        self.rows = nearest_map(self.size[1], rect.h, flip=True)
+        self.cols = nearest_map(self.size[0], rect.w, flip=self.flips[0])
+        self.rows = nearest_map(self.size[1], rect.h, flip=not self.flips[1])  # image row 0 is the top
         self.letters = [
             (stamp, *letter_positions((rect.w, rect.h), {edge: stamp})[edge]) for edge, stamp in stamps.items()
         ]
         self.rgb = np.zeros((rect.h, rect.w, 3), np.uint8)
 
-    def update(self, native: np.ndarray, table_rgb: np.ndarray) -> None:
-        """New pixels from a :func:`lut_index` plane ``(n_v, n_h)`` and a flat overlay table."""
-        self.rgb = colorize(sample(native, self.rows, self.cols), table_rgb)
+    def update(self, native: np.ndarray, table_rgb: np.ndarray, *, contour: bool = False) -> None:
+        """New pixels from a :func:`lut_index` plane ``(n_v, n_h)`` and a flat overlay table.
+
+        ``contour`` keeps the label colours on the label boundaries of the
+        panel's pixels only (:func:`outline_index`).
+        """
+        pixels = sample(native, self.rows, self.cols)
+        self.rgb = colorize(outline_index(pixels) if contour else pixels, table_rgb)
+
+    def expected(
+        self,
+        image: np.ndarray,
+        label: np.ndarray | None,
+        index: int,
+        window: tuple[float, float],
+        table: np.ndarray,
+        *,
+        contour: bool = False,
+    ) -> np.ndarray:
+        """What :meth:`update` draws for slice ``index`` of 3D ``image``/``label``, computed another way.
+
+        The slice and its labels are sampled to the panel's pixels first,
+        then windowed and blended by
+        :func:`~tutorial_utils.display.overlay.composite` (contours found on
+        that pixel grid). Returns ``(h, w, 3)`` uint8.
+        """
+        pixels = sample(plane_slice(image, self.axis, index), self.rows, self.cols)
+        labels = None if label is None else sample(plane_slice(label, self.axis, index), self.rows, self.cols)
+        return composite(pixels, labels, *window, table, contour=contour)[..., :3]
 
     def crosshair_pixel(self, indices: Sequence[int]) -> tuple[int, int]:
         """Panel pixel ``(x, y)`` of the crosshair through voxel ``indices`` (see ``crosshair_position``)."""
         x, y = crosshair_position(indices, self.axis)
-        return pixel_of(x, self.size[0], self.rect.w), pixel_of(y, self.size[1], self.rect.h, flip=True)
+        return (
+            pixel_of(x, self.size[0], self.rect.w, flip=self.flips[0]),
+            pixel_of(y, self.size[1], self.rect.h, flip=not self.flips[1]),
+        )
 
     def paint(self, frame: np.ndarray, crosshair_at: Sequence[int] | None = None) -> None:
         """Copy the pixels into ``frame`` at ``rect``, then the crosshair (if given) and the letters."""

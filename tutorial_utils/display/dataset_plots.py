@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .._checks import describe
+from .style import DPI, FIGURE_WIDTH
 
 #: Marker and colour per orientation in the spacing scatter.
 _ORIENTATION_STYLE = {"RAS": ("o", "tab:blue"), "LAS": ("s", "tab:orange"), "LPS": ("^", "tab:green")}
@@ -32,7 +33,7 @@ def show_fingerprint(fingerprint: Any, *, hu_range: tuple[float, float] = (-1100
         raise TypeError(f"fingerprint must be a DatasetFingerprint; got {describe(fingerprint)}")
     read = fingerprint.read
     spacings, shapes = fingerprint.spacings, fingerprint.shapes
-    fig = Figure(figsize=(9.5, 3.3), layout="constrained")
+    fig = Figure(figsize=(FIGURE_WIDTH, 3.3), dpi=DPI, layout="constrained")
     scatter, slices, histograms = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.0, 1.0, 1.4]})
 
     for code in sorted(set(read["axcodes"])):

@@ -359,6 +359,7 @@ def show_jacobian(
         affine=affine,
         vmin=0.0,
         vmax=vmax,
+        overlay="fill",  # folded voxels are black (determinant <= 0): a fill hides nothing there
         alpha=alpha,
         axes=axes,
         title=title,

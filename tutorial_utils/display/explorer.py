@@ -12,8 +12,6 @@ only redraws the six panels, straight from the volumes
 
 from __future__ import annotations
 
-import html
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,18 +22,19 @@ from .._checks import describe
 from ._annotations import run_annotate
 from ._canvas import FrameImage, letter_stamps
 from ._controls import make_control, plane_sliders, seed_control
-from ._explorer_parts import after_indices, as_after, caption, geometry
+from ._explorer_parts import after_indices, caption, failure_status, geometry, run_transform
 from ._histogram import BeforeAfterHistogram
 from ._layout import GAP, HEADER, PAD, Rect, check_width, fit_rect, row_boxes
 from ._panels import colormap_table
 from ._render import PanelPixels, flat_table, lut_index
-from .overlay import composite, intensity_range, overlay_table
+from .orientation import check_convention, display_flips
+from .overlay import FILL_ALPHA, check_alpha, check_overlay, intensity_range, style_table
 from .slicing import (
     PLANES,
     DisplayData,
     as_display_data,
     center_indices,
-    panel_extent,
+    panel_limits,
     panel_sizes_mm,
     plane_slice,
     three_slices,
@@ -83,13 +82,10 @@ class TransformExplorer(FrameImage):
         percentiles), which suits normalisation but hides a plain intensity
         scale or shift: use ``shared_range=True`` (or ``histogram=True``)
         for intensity augmentations.
-    cmap : str or Colormap
-        Colormap of the images.
-    alpha : float
-        Opacity of the label overlay.
-    frame_width : int
-        Width of the picture in pixels (at least 240); the panels fill it
-        (see :class:`~tutorial_utils.display.viewer.SliceViewer`).
+    cmap, overlay, alpha, convention, frame_width
+        As in :class:`~tutorial_utils.display.viewer.SliceViewer`: label
+        contours by default, ``convention`` mirrors the panels (an after row
+        without an affine is shown as stored), the picture is 960 px wide.
     **sliders
         One per keyword of ``transform``: an ipywidgets widget (used as is,
         with ``continuous_update`` set to False), a ``(min, max, step)``
@@ -136,7 +132,9 @@ class TransformExplorer(FrameImage):
         annotate: Annotate | None = None,
         shared_range: bool = False,
         cmap: Any = "gray",
-        alpha: float = 0.4,
+        overlay: str | None = "contour",
+        alpha: float = FILL_ALPHA,
+        convention: str | None = None,
         frame_width: int = 960,
         **sliders: Any,
     ) -> None:
@@ -150,7 +148,9 @@ class TransformExplorer(FrameImage):
         self._transform = transform
         self._annotate = annotate
         self._shared_range = bool(shared_range)
-        self._table = overlay_table(colormap_table(cmap), alpha)
+        self._overlay_style = check_overlay(overlay)
+        self._convention = check_convention(convention, self._before.affine)
+        self._table = style_table(colormap_table(cmap), self._overlay_style or "fill", check_alpha(alpha))
         self._lut = flat_table(self._table)
         self._annotations: list[Any] = []
         self._busy = False
@@ -227,18 +227,19 @@ class TransformExplorer(FrameImage):
         return three_slices(self._data(row).image, self._row_indices(row))
 
     def displayed(self, row: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The colours of a row's three panels at voxel resolution, each ``(n_v, n_h, 4)`` uint8 RGBA.
+        """The colours of a row's three panels as the screen shows them, each ``(h, w, 3)`` uint8 RGB.
 
-        The windowed slices with their labels blended in, before they are
-        scaled to the screen (see :func:`~tutorial_utils.display.overlay.composite`).
+        Each slice and its labels scaled to the panel's pixels (nearest
+        neighbour), windowed and blended by
+        :func:`~tutorial_utils.display.overlay.composite` (contours found on
+        the pixel grid), before annotations; computed afresh from the data.
         """
         data, indices = self._data(row), self._row_indices(row)
-        low, high = self._limits[row]
+        label = None if self._overlay_style is None else data.label
+        contour = self._overlay_style == "contour"
         return tuple(  # type: ignore[return-value]
-            composite(
-                plane_slice(data.image, axis, index), self._label_slice(data, axis, index), low, high, self._table
-            )
-            for axis, index in enumerate(indices)
+            panel.expected(data.image, label, indices[panel.axis], self._limits[row], self._table, contour=contour)
+            for panel in self._panels[row]
         )
 
     def after_indices(self) -> tuple[int, int, int]:
@@ -255,19 +256,12 @@ class TransformExplorer(FrameImage):
 
     def _run(self) -> tuple[DisplayData | None, str]:
         """Run the transform on the current values: (display data or None, status HTML)."""
-        start = time.perf_counter()
-        try:
-            result = self._transform(self._input, **self._call_kwargs())
-            after = as_after(result, self._before)
-        except Exception as exc:  # noqa: BLE001 - any failure is shown in the widget, not raised
-            self._error = f"{type(exc).__name__}: {exc}"
-            return None, (
-                "<span style='color:#b00020'><b>transform failed</b> (showing the last good result): "
-                f"{html.escape(self._error)}</span>"
-            )
+        result, after, message = run_transform(self._transform, self._input, self._call_kwargs(), self._before)
+        if after is None:
+            self._error = message
+            return None, failure_status(message)
         self.after = result
-        seconds = time.perf_counter() - start
-        return after, f"<span style='color:#555'>transform ran in {1000 * seconds:.0f} ms</span>"
+        return after, message
 
     # -- the frame ----------------------------------------------------------------------------
 
@@ -281,9 +275,8 @@ class TransformExplorer(FrameImage):
             return tuple(int(self.planes[name].value) for name in PLANES)  # type: ignore[return-value]
         return self.after_indices()
 
-    @staticmethod
-    def _label_slice(data: DisplayData, axis: int, index: int) -> np.ndarray | None:
-        return None if data.label is None else plane_slice(data.label, axis, index)
+    def _label_slice(self, data: DisplayData, axis: int, index: int) -> np.ndarray | None:
+        return None if data.label is None or self._overlay_style is None else plane_slice(data.label, axis, index)
 
     def _build_frame(self, histogram: bool, width: int) -> None:
         before = self._before
@@ -322,11 +315,14 @@ class TransformExplorer(FrameImage):
         self._panels[row] = []
         for axis, (box, ax) in enumerate(zip(self._boxes[row], self._panel_axes[row])):
             rect = fit_rect(box, sizes[axis])
-            self._panels[row].append(PanelPixels(axis, rect, data.image.shape, letter_stamps(data.affine, axis)))
+            convention = self._convention if data.affine is not None else None
+            flips = display_flips(data.affine, axis, convention)
+            stamps = letter_stamps(data.affine, axis, convention)
+            self._panels[row].append(PanelPixels(axis, rect, data.image.shape, stamps, flips))
             ax.set_position((rect.x / width, 1 - (rect.y + rect.h) / height, rect.w / width, rect.h / height))
-            left, right, bottom, top = panel_extent(data.image.shape, axis)
-            ax.set_xlim(left, right)
-            ax.set_ylim(bottom, top)
+            xlim, ylim = panel_limits(data.image.shape, axis, flips=flips)
+            ax.set_xlim(*xlim)
+            ax.set_ylim(*ylim)
 
     def _after_limits(self) -> tuple[float, float]:
         if self._shared_range:
@@ -341,7 +337,7 @@ class TransformExplorer(FrameImage):
             native = lut_index(
                 plane_slice(data.image, panel.axis, index), self._label_slice(data, panel.axis, index), low, high
             )
-            panel.update(native, self._lut)
+            panel.update(native, self._lut, contour=self._overlay_style == "contour")
 
     def _paint(self, frame: np.ndarray) -> None:
         for row in _ROWS:

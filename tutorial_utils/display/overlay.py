@@ -5,37 +5,67 @@ limits from :func:`intensity_range` or a CT window), and its label map is
 blended in by one table lookup (:func:`overlay_table`, :func:`composite`),
 so a widget update is a few numpy operations and one ``set_data``.
 
-Label ``v > 0`` gets the colour ``LABEL_COLORS[(v - 1) % 10]``; label 0
-(background) is transparent.
+Label ``v > 0`` gets the colour ``LABEL_COLORS[(v - 1) % 10]``, called
+``LABEL_COLOR_NAMES[(v - 1) % 10]`` in words; label 0 (background) is
+transparent. Two overlay styles (:data:`OVERLAY_STYLES`):
+
+* ``"contour"`` (the default everywhere): each label's boundary pixels
+  (:func:`outline`) in its opaque colour, every other pixel shows the image,
+  so the grey levels under a label stay readable;
+* ``"fill"``: every label pixel tinted with its colour at opacity ``alpha``
+  (default :data:`FILL_ALPHA`), which also hides part of the image.
 """
 
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 from .._checks import describe
 
-#: RGB colour of label 1, 2, 3, ... (ITK-SNAP's first six, then four more);
-#: label ``v > 0`` gets row ``(v - 1) % 10``. Label 0 (background) is transparent.
+#: RGB colour of label 1, 2, 3, ...; label ``v > 0`` gets row ``(v - 1) % 10``. Label 0 (background)
+#: is transparent. The order of ITK-SNAP's default table (red, green, blue, yellow, cyan, magenta),
+#: with values chosen so that each reads as its word in :data:`LABEL_COLOR_NAMES` (the nearest of the
+#: basic colour words, tested) and stays visible as a thin line on dark and bright grey alike.
 LABEL_COLORS: np.ndarray = np.array(
     [
         (255, 0, 0),
-        (0, 255, 0),
-        (0, 0, 255),
+        (0, 200, 0),
+        (30, 90, 255),
         (255, 255, 0),
         (0, 255, 255),
-        (255, 0, 255),
+        (210, 0, 170),
         (255, 128, 0),
-        (128, 0, 255),
-        (160, 82, 45),
-        (255, 105, 180),
+        (140, 40, 210),
+        (140, 70, 0),
+        (255, 130, 200),
     ],
     dtype=np.uint8,
 )
 LABEL_COLORS.setflags(write=False)
+
+#: The colour of each row of :data:`LABEL_COLORS` in words: what a legend, and the prose about a
+#: figure, call it (label ``v > 0`` is ``LABEL_COLOR_NAMES[(v - 1) % 10]``, see :func:`color_name`).
+LABEL_COLOR_NAMES: tuple[str, ...] = (
+    "red",
+    "green",
+    "blue",
+    "yellow",
+    "cyan",
+    "magenta",
+    "orange",
+    "purple",
+    "brown",
+    "pink",
+)
+
+#: The overlay styles: label boundaries in opaque colours, or translucent colour over each label.
+OVERLAY_STYLES: tuple[str, str] = ("contour", "fill")
+#: Default opacity of the ``"fill"`` style: at most 35 % colour, so the image still shows.
+FILL_ALPHA = 0.35
 
 
 def intensity_range(
@@ -97,18 +127,67 @@ def label_colors(label_slice: np.ndarray) -> np.ndarray:
     return rgb
 
 
+def color_name(value: int) -> str:
+    """The colour of label ``value`` > 0 in words, as in :data:`LABEL_COLOR_NAMES`.
+
+    Examples
+    --------
+    >>> color_name(1), color_name(4), color_name(14)
+    ('red', 'yellow', 'yellow')
+    """
+    return LABEL_COLOR_NAMES[(int(value) - 1) % len(LABEL_COLOR_NAMES)]
+
+
+def label_names(names: Any, name: str = "legend") -> dict[int, str]:
+    """Label value -> name, from ``{value: name}`` (e.g. ``tu.MNI_LABELS``) or a ``dataset.json``'s ``{name: value}``.
+
+    Examples
+    --------
+    >>> label_names({0: "background", 4: "liver"}), label_names({"background": 0, "liver": 4})
+    ({0: 'background', 4: 'liver'}, {0: 'background', 4: 'liver'})
+    """
+    if not isinstance(names, Mapping):
+        raise TypeError(f"{name} must map label values to names (e.g. tu.MNI_LABELS); got {describe(names)}")
+    pairs = [(value, text) if isinstance(text, str) else (text, value) for value, text in names.items()]
+    checked = {}
+    for value, text in pairs:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or not isinstance(text, str):
+            raise TypeError(
+                f"{name} must map int label values to str names, or names to int values as dataset.json does; "
+                f"got {describe(value)}: {describe(text)}"
+            )
+        checked[int(value)] = text
+    return checked
+
+
+def legend_entries(names: Mapping[int, str], drawn: Iterable[int] = ()) -> list[tuple[int, str]]:
+    """``(value, text)`` of every label colour a figure shows: named labels and every other ``drawn`` value.
+
+    The text is the value, its name and its colour in words (the words of
+    :data:`LABEL_COLOR_NAMES`, which prose about the figure can use too);
+    label 0 (background, never drawn) is left out.
+
+    Examples
+    --------
+    >>> legend_entries({0: "background", 4: "liver"}, drawn=[0, 4, 7])
+    [(4, '4 liver (yellow)'), (7, '7 unnamed (orange)')]
+    """
+    values = sorted({int(v) for v in names} | {int(v) for v in drawn} - {0})
+    return [(v, f"{v} {names.get(v, 'unnamed')} ({color_name(v)})") for v in values if v != 0]
+
+
 def color_of(value: int) -> tuple[float, float, float]:
     """Matplotlib colour (floats in [0, 1]) of label ``value`` > 0, as in :data:`LABEL_COLORS`.
 
     Examples
     --------
-    >>> color_of(2)
-    (0.0, 1.0, 0.0)
+    >>> color_of(1)
+    (1.0, 0.0, 0.0)
     """
     return tuple(float(c) / 255 for c in LABEL_COLORS[(int(value) - 1) % len(LABEL_COLORS)])  # type: ignore[return-value]
 
 
-def label_rgba(label_slice: np.ndarray, alpha: float = 0.4) -> np.ndarray:
+def label_rgba(label_slice: np.ndarray, alpha: float = FILL_ALPHA) -> np.ndarray:
     """Translucent colour overlay of a label slice, shape ``(H, W, 4)`` uint8.
 
     Label 0 is fully transparent; every other label gets its colour from
@@ -119,7 +198,7 @@ def label_rgba(label_slice: np.ndarray, alpha: float = 0.4) -> np.ndarray:
     --------
     >>> import numpy as np
     >>> label_rgba(np.array([[0, 3]]), alpha=0.5).tolist()
-    [[[0, 0, 0, 0], [0, 0, 255, 128]]]
+    [[[0, 0, 0, 0], [30, 90, 255, 128]]]
     """
     alpha = check_alpha(alpha)
     label_slice = np.asarray(label_slice)
@@ -144,7 +223,7 @@ def color_index(label_slice: np.ndarray) -> np.ndarray:
     return rows
 
 
-def overlay_table(base: np.ndarray, alpha: float = 0.4) -> np.ndarray:
+def overlay_table(base: np.ndarray, alpha: float = FILL_ALPHA) -> np.ndarray:
     """Colour of every (label colour, grey level) pair, shape ``(11, 256, 4)`` uint8.
 
     Row 0 is ``base``, the colormap as 256 RGBA entries (e.g. black to
@@ -171,18 +250,72 @@ def overlay_table(base: np.ndarray, alpha: float = 0.4) -> np.ndarray:
     return table
 
 
+def outline(labels: np.ndarray) -> np.ndarray:
+    """Boundary pixels of each label: non-zero and next to a different value, ``(H, W)`` bool.
+
+    A pixel is on the boundary when one of its four neighbours (inside the
+    array) holds another value. Where two labels touch, both sides are on
+    their own label's boundary (two pixels, one per colour); where a label
+    meets the background, only the label's side is. A region one or two
+    pixels thin is all boundary, so thin structures stay fully drawn. Works
+    on any integer array: label values, or the colour rows of
+    :func:`color_index`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> labels = np.zeros((5, 5), int); labels[1:4, 1:4] = 2
+    >>> outline(labels).astype(int)
+    array([[0, 0, 0, 0, 0],
+           [0, 1, 1, 1, 0],
+           [0, 1, 0, 1, 0],
+           [0, 1, 1, 1, 0],
+           [0, 0, 0, 0, 0]])
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 2:
+        raise ValueError(f"labels must be a 2D slice; got {describe(labels)}")
+    edge = np.zeros(labels.shape, dtype=bool)
+    across = labels[:, 1:] != labels[:, :-1]
+    edge[:, 1:] |= across
+    edge[:, :-1] |= across
+    down = labels[1:, :] != labels[:-1, :]
+    edge[1:, :] |= down
+    edge[:-1, :] |= down
+    edge &= labels != 0
+    return edge
+
+
+def style_table(base: np.ndarray, overlay: str | None, alpha: float = FILL_ALPHA) -> np.ndarray:
+    """The :func:`overlay_table` an overlay style draws with: opaque colours for ``"contour"``, ``alpha`` for ``"fill"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grey = np.full((256, 4), 255, np.uint8); grey[:, :3] = np.arange(256)[:, None]
+    >>> style_table(grey, "contour")[1, 100].tolist(), style_table(grey, "fill", 0.5)[1, 100].tolist()
+    ([255, 0, 0, 255], [178, 50, 50, 255])
+    """
+    return overlay_table(base, 1.0 if check_overlay(overlay) == "contour" else alpha)
+
+
 def composite(
     slice_2d: np.ndarray,
     label_slice: np.ndarray | None,
     vmin: float,
     vmax: float,
     table: np.ndarray,
+    *,
+    contour: bool = False,
 ) -> np.ndarray:
     """Window an image slice and blend its labels into one RGBA image, ``(H, W, 4)`` uint8.
 
     ``slice_2d`` is mapped to grey levels 0..255 by :func:`to_uint8`, then each
     pixel is looked up in ``table`` (from :func:`overlay_table`) at its
     label colour row (row 0 where the label is 0 or there is no label).
+    With ``contour=True`` only the label's boundary pixels (:func:`outline`,
+    on this slice's grid) get their colour row; a table built with
+    ``alpha=1`` then draws opaque outlines and leaves the image everywhere else.
 
     Examples
     --------
@@ -190,7 +323,7 @@ def composite(
     >>> grey = np.full((256, 4), 255, np.uint8); grey[:, :3] = np.arange(256)[:, None]
     >>> out = composite(np.array([[0.0, 10.0]]), np.array([[0, 2]]), 0.0, 10.0, overlay_table(grey, 0.5))
     >>> out.tolist()
-    [[[0, 0, 0, 255], [128, 255, 128, 255]]]
+    [[[0, 0, 0, 255], [128, 228, 128, 255]]]
     """
     gray = to_uint8(slice_2d, vmin, vmax)
     if label_slice is None:
@@ -198,7 +331,23 @@ def composite(
     label_slice = np.asarray(label_slice)
     if label_slice.shape != gray.shape:
         raise ValueError(f"label_slice must have slice_2d's shape {gray.shape}; got {label_slice.shape}")
-    return table[color_index(label_slice), gray]
+    rows = color_index(label_slice)
+    if contour:
+        rows[~outline(label_slice)] = 0
+    return table[rows, gray]
+
+
+def check_overlay(overlay: Any) -> str | None:
+    """Return ``overlay`` (one of :data:`OVERLAY_STYLES`, or None for no overlay), or raise naming it.
+
+    Examples
+    --------
+    >>> check_overlay("contour"), check_overlay(None)
+    ('contour', None)
+    """
+    if overlay is not None and overlay not in OVERLAY_STYLES:
+        raise ValueError(f"overlay must be one of {(*OVERLAY_STYLES, None)}; got {overlay!r}")
+    return overlay
 
 
 def check_alpha(alpha: Any) -> float:

@@ -14,7 +14,9 @@ Display conventions (the same in :func:`~tutorial_utils.show_slices`,
   array axis runs left to right, the second bottom to top, and the data
   coordinates of the panel are voxel indices;
 * one voxel is drawn ``spacing[v] / spacing[h]`` times as tall as it is wide,
-  so a 1 x 1 x 3 mm voxel looks three times as tall as wide, as in reality.
+  so a 1 x 1 x 3 mm voxel looks three times as tall as wide, as in reality;
+* a display convention may mirror a panel, never resample it, and the
+  orientation letters follow (:mod:`~tutorial_utils.display.orientation`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any, NamedTuple
 import nibabel as nib
 import numpy as np
 
-from .._checks import as_float32_image, check_label_array, describe
+from .._checks import as_float32_image, as_triple, check_label_array, describe
 from ..volume import Volume, _check_affine
 
 #: Plane names, indexed by the array axis that is held fixed.
@@ -34,8 +36,6 @@ PLANES: tuple[str, str, str] = ("sagittal", "coronal", "axial")
 
 #: Index letter of each array axis, for axis labels and titles.
 AXIS_NAMES: tuple[str, str, str] = ("i", "j", "k")
-
-_OPPOSITE = {"R": "L", "L": "R", "A": "P", "P": "A", "S": "I", "I": "S"}
 
 
 class DisplayData(NamedTuple):
@@ -201,6 +201,58 @@ def panel_extent(shape: Sequence[int], axis: int) -> tuple[float, float, float, 
     return (-0.5, int(shape[h]) - 0.5, -0.5, int(shape[v]) - 0.5)
 
 
+def check_region(region: Any, shape: Sequence[int], name: str = "region") -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """A voxel box ``(start, size)`` inside ``shape`` (each an int or three), as two int triples.
+
+    The same box convention as :func:`tutorial_utils.crop` and
+    :func:`tutorial_utils.foreground_bbox`: voxels ``start`` to
+    ``start + size - 1`` along each axis.
+
+    Examples
+    --------
+    >>> check_region(((2, 0, 1), 4), (10, 10, 10))
+    ((2, 0, 1), (4, 4, 4))
+    """
+    if isinstance(region, (str, bytes)) or not isinstance(region, (Sequence, np.ndarray)) or len(region) != 2:
+        raise TypeError(f"{name} must be a voxel box (start, size); got {describe(region)}")
+    start, size = (as_triple(part, f"{name} {what}", integer=True) for part, what in zip(region, ("start", "size")))
+    for axis, (s0, n0, n) in enumerate(zip(start, size, shape)):
+        if s0 < 0 or n0 < 1 or s0 + n0 > int(n):
+            raise ValueError(
+                f"{name} must lie inside the volume {tuple(shape)}: start >= 0, size >= 1, start + size <= shape; "
+                f"got start={start}, size={size} (axis {axis})"
+            )
+    return tuple(int(v) for v in start), tuple(int(v) for v in size)
+
+
+def panel_limits(
+    shape: Sequence[int],
+    axis: int,
+    region: tuple[Sequence[int], Sequence[int]] | None = None,
+    flips: tuple[bool, bool] = (False, False),
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Data limits ``(xlim, ylim)`` of the panel of plane ``axis``: the whole slice, or ``region``'s part of it.
+
+    Voxel centres are integer coordinates, so voxels ``a .. b`` span
+    ``a - 0.5`` to ``b + 0.5``. A flipped direction (:func:`display_flips`)
+    gives its limits in reverse order, which mirrors the panel.
+
+    Examples
+    --------
+    >>> panel_limits((4, 5, 6), 2)
+    ((-0.5, 3.5), (-0.5, 4.5))
+    >>> panel_limits((4, 5, 6), 2, region=((1, 2, 0), (2, 2, 6)), flips=(True, False))
+    ((2.5, 0.5), (1.5, 3.5))
+    """
+    h, v = plane_axes(axis)
+    start, size = region if region is not None else ((0, 0, 0), tuple(shape))
+    limits = []
+    for a, flip in zip((h, v), flips):
+        low, high = int(start[a]) - 0.5, int(start[a]) + int(size[a]) - 0.5
+        limits.append((high, low) if flip else (low, high))
+    return limits[0], limits[1]
+
+
 def panel_sizes_mm(shape: Sequence[int], spacing: Sequence[float]) -> list[tuple[float, float]]:
     """Physical ``(width, height)`` in mm of the sagittal, coronal and axial panels.
 
@@ -216,40 +268,6 @@ def panel_sizes_mm(shape: Sequence[int], spacing: Sequence[float]) -> list[tuple
         h, v = plane_axes(axis)
         sizes.append((float(shape[h] * spacing[h]), float(shape[v] * spacing[v])))
     return sizes
-
-
-def orientation_labels(affine: np.ndarray | None, axis: int) -> dict[str, str]:
-    """Anatomical direction at each edge of the panel of plane ``axis``.
-
-    The right edge is where the horizontal array axis grows, so it gets that
-    axis' code from :func:`nibabel.aff2axcodes`; the left edge gets the
-    opposite letter; likewise top and bottom. For an oblique affine the
-    letters name the closest direction. Without an affine (a bare array) the
-    orientation is unknown and the dict is empty.
-
-    Returns
-    -------
-    dict
-        Keys ``"left"``, ``"right"``, ``"bottom"``, ``"top"``, values in
-        ``R L A P S I``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> las = np.diag([-2.0, 2.0, 2.2, 1.0])
-    >>> orientation_labels(las, 2)  # axial panel of an LAS volume: patient's left on the right
-    {'left': 'R', 'right': 'L', 'bottom': 'P', 'top': 'A'}
-    """
-    if affine is None:
-        return {}
-    codes = nib.aff2axcodes(affine)
-    h, v = plane_axes(axis)
-    return {
-        "left": _OPPOSITE[codes[h]],
-        "right": codes[h],
-        "bottom": _OPPOSITE[codes[v]],
-        "top": codes[v],
-    }
 
 
 def crosshair_position(indices: Sequence[int], axis: int) -> tuple[int, int]:

@@ -1,29 +1,51 @@
-"""Static three-plane figures: ``show_slices``, ``show_mid_slice``, ``show_comparison``.
+"""Static figures: ``show_slices``, ``show_mid_slice``, ``show_comparison`` and the one-panel ``show_plane``.
 
 These fix what the usual blog helper gets wrong for medical data: voxels are
 drawn with their real aspect (from the spacing), each panel names its plane
 and slice index, and orientation letters (from the affine) say where the
-patient's left, front and top are.
+patient's left, front and top are. Labels are outlined in their colours by
+default, so the image shows inside them; a legend names each colour in words
+(:data:`~tutorial_utils.display.overlay.LABEL_COLOR_NAMES`).
 
-The figures are plain :class:`matplotlib.figure.Figure` objects, not
-registered with ``pyplot``: a notebook shows one when it is the last value of
-a cell (exactly once), a script saves it with ``fig.savefig(path)``.
+The figures are plain :class:`matplotlib.figure.Figure` objects at 100 dpi
+and 950 px wide, not registered with ``pyplot``: a notebook shows one when it
+is the last value of a cell (exactly once), a script saves it with
+``fig.savefig(path)``.
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from typing import Any
 
 from matplotlib.figure import Figure
 
 from .._checks import describe
-from ._panels import add_legend, check_axes, draw_panel, layout_widths, root_figure, static_figsize, static_figure
-from .overlay import check_alpha, intensity_range
-from .slicing import as_display_data, check_indices
-
-_OVERLAYS = ("fill", "contour", None)
+from ._panels import (
+    add_legend,
+    check_axes,
+    draw_panel,
+    layout_widths,
+    legend_height,
+    legend_rows,
+    root_figure,
+    static_figsize,
+    static_figure,
+)
+from ._static_parts import (
+    check_colorbar,
+    drawn_labels,
+    figure_legend,
+    panel_options,
+    region_centre,
+    shown_shape,
+)
+from .overlay import FILL_ALPHA, check_overlay, label_names, legend_entries
+from .slicing import (
+    as_display_data,
+    check_indices,
+    check_region,
+)
 
 
 def show_slices(
@@ -35,13 +57,15 @@ def show_slices(
     vmin: float | None = None,
     vmax: float | None = None,
     cmap: Any = "gray",
-    overlay: str | None = "fill",
-    alpha: float = 0.4,
+    overlay: str | None = "contour",
+    alpha: float = FILL_ALPHA,
+    convention: str | None = None,
+    region: Any = None,
     title: str | None = None,
     axes: Any = None,
     figsize: tuple[float, float] | None = None,
     crosshairs: bool = False,
-    legend: Mapping[int, str] | None = None,
+    legend: Mapping[Any, Any] | None = None,
     colorbar: str | None = None,
 ) -> Figure:
     """Show the sagittal, coronal and axial slices through one voxel.
@@ -58,7 +82,8 @@ def show_slices(
         What to show. A bare array is drawn with 1 mm voxels and no
         orientation letters unless ``affine`` is given.
     indices : (3,) sequence of int, optional
-        Voxel ``(i, j, k)`` the three planes pass through; default the centre.
+        Voxel ``(i, j, k)`` the three planes pass through; default the centre
+        (of ``region`` when one is given).
     label : (I, J, K) integer array_like, optional
         Label map to overlay (default: the Volume's label). Label 0 is not drawn.
     affine : (4, 4) array_like, optional
@@ -68,22 +93,37 @@ def show_slices(
         percentiles (so one hot voxel does not wash the image out).
     cmap : str or Colormap
         Colormap of the image.
-    overlay : {"fill", "contour", None}
-        Translucent label colours, label outlines, or no overlay (to look at
-        the image alone even though the Volume has a label).
+    overlay : {"contour", "fill", None}
+        Label outlines in their colours with the image visible inside
+        (default), translucent label colours, or no overlay (to look at the
+        image alone even though the Volume has a label).
     alpha : float
-        Opacity of the ``"fill"`` overlay, in [0, 1].
+        Opacity of the ``"fill"`` overlay, in [0, 1]; default 0.35 (contours are opaque).
+    convention : {None, "radiological", "neurological"}
+        None (default) shows the array as stored, as the letters then say.
+        ``"radiological"`` mirrors panels (exactly, no resampling) so the
+        patient's right is on the screen's left and anterior is up in the
+        axial panel, as CT is read; ``"neurological"`` puts the patient's
+        right on the screen's right. Needs an affine (see
+        :func:`~tutorial_utils.display.orientation.display_flips`).
+    region : (start, size), optional
+        Zoom: show only this voxel box (each an int or three ints, as in
+        :func:`tutorial_utils.crop`), e.g. from
+        :func:`~tutorial_utils.display.regions.difference_region`.
     title : str, optional
         Title above the three panels.
     axes : sequence of 3 Axes, optional
         Draw into these (sagittal, coronal, axial) instead of a new figure.
     figsize : (float, float), optional
-        Size of a new figure in inches; default from the volume's physical size.
+        Size of a new figure in inches; default 9.5 in wide (950 px at the
+        figures' 100 dpi), the height from the volume's physical size.
     crosshairs : bool
         Draw lines where the other two planes cut each panel.
-    legend : mapping of int to str, optional
-        Label names (e.g. :data:`tutorial_utils.MNI_LABELS`) shown as a colour
-        legend next to the axial panel.
+    legend : mapping, optional
+        Label names, ``{value: name}`` (e.g. :data:`tutorial_utils.MNI_LABELS`)
+        or a ``dataset.json``'s ``{name: value}``: a legend under the panels
+        lists every named label and every other label drawn, each with its
+        colour in words ("2 grey matter (green)").
     colorbar : str, optional
         Add a colour bar of the image's intensities with this label (e.g.
         ``"HU"``, ``"Jacobian determinant"``), so a reader can tell what a
@@ -103,39 +143,26 @@ def show_slices(
     ['sagittal  i = 4', 'coronal  j = 4', 'axial  k = 2']
     """
     disp = as_display_data(data, label, affine)
-    idx = check_indices(indices, disp.image.shape)
-    if overlay not in _OVERLAYS:
-        raise ValueError(f"overlay must be one of {_OVERLAYS}; got {overlay!r}")
-    check_alpha(alpha)
-    vmin, vmax = _limits(disp.image, vmin, vmax)
-    if colorbar is not None and not isinstance(colorbar, str):
-        raise TypeError(f"colorbar must be the colour bar's label (a str) or None; got {describe(colorbar)}")
+    options = panel_options(disp, overlay, alpha, convention, vmin, vmax, cmap)
+    check_colorbar(colorbar)
+    box = None if region is None else check_region(region, disp.image.shape)
+    idx = check_indices(region_centre(box) if indices is None and box is not None else indices, disp.image.shape)
+    entries = figure_legend(legend, disp, idx, options["overlay"])
     if axes is None:
+        shape = disp.image.shape if box is None else box[1]
         if figsize is None:
-            has_legend = legend is not None and disp.label is not None
-            figsize = static_figsize(disp.image.shape, disp.spacing, legend=has_legend, colorbar=colorbar is not None)
+            figsize = static_figsize(
+                shape, disp.spacing, legend_rows=legend_rows(entries), colorbar=colorbar is not None
+            )
         fig = static_figure(figsize)
-        widths, _ = layout_widths(disp.image.shape, disp.spacing)
+        widths, _ = layout_widths(shape, disp.spacing)
         axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": widths})
     axes = check_axes(axes)
     for axis, ax in enumerate(axes):
-        draw_panel(
-            ax,
-            disp.image,
-            disp.label,
-            disp.affine,
-            disp.spacing,
-            axis,
-            idx[axis],
-            vmin=vmin,
-            vmax=vmax,
-            cmap=cmap,
-            overlay=overlay,
-            alpha=alpha,
-            crosshair_at=idx if crosshairs else None,
-        )
-    if legend is not None and disp.label is not None:
-        add_legend(axes[2], legend)
+        crosshair_at = idx if crosshairs else None
+        draw_panel(ax, disp, axis, idx[axis], region=box, crosshair_at=crosshair_at, **options)
+    if entries:
+        add_legend(axes[0].figure, entries)
     if colorbar is not None:
         axes[0].figure.colorbar(axes[2].images[0], ax=axes, shrink=0.8, pad=0.02, label=colorbar)
     if title is not None:
@@ -170,11 +197,14 @@ def show_comparison(items: Mapping[str, Any], indices: Any = None, **kwargs: Any
         different shapes and spacings (a crop, a resampling).
     indices : (3,) sequence of int, optional
         Voxel shown in every row (it must lie inside each item); default each
-        item's own centre.
+        item's own centre, or the centre of ``region``.
     **kwargs
         Passed to :func:`show_slices` for every row (``vmin``/``vmax`` shared
         limits make intensity changes visible; without them each row gets
-        its own robust limits).
+        its own robust limits). ``region=(start, size)`` zooms every row into
+        the same voxel box: where two results differ, e.g.
+        ``region=difference_region(a.label, b.label)``. ``legend`` adds one
+        legend under all rows.
 
     Examples
     --------
@@ -189,34 +219,33 @@ def show_comparison(items: Mapping[str, Any], indices: Any = None, **kwargs: Any
     for name in ("axes", "title"):
         if name in kwargs:
             raise TypeError(f"show_comparison() sets {name} itself (one row per item); got {name}=...")
+    legend = kwargs.pop("legend", None)
+    figsize = kwargs.pop("figsize", None)
     rows = {
         str(key): as_display_data(value, kwargs.get("label"), kwargs.get("affine"), f"items[{key!r}]")
         for key, value in items.items()
     }
-    legend, colorbar = kwargs.get("legend") is not None, kwargs.get("colorbar") is not None
-    sizes = [
-        static_figsize(d.image.shape, d.spacing, legend=legend and d.label is not None, colorbar=colorbar)
-        for d in rows.values()
-    ]
-    figsize = kwargs.pop("figsize", None) or (sizes[0][0], sum(h + 0.25 for _, h in sizes))
+    region = kwargs.get("region")
+    boxes = {key: None if region is None else check_region(region, d.image.shape) for key, d in rows.items()}
+    drawn: set[int] = set()
+    if legend is not None:
+        for key, disp in rows.items():
+            centre = region_centre(boxes[key]) if indices is None and boxes[key] is not None else indices
+            drawn |= drawn_labels(
+                disp, check_indices(centre, disp.image.shape), check_overlay(kwargs.get("overlay", "contour"))
+            )
+    entries = [] if legend is None else legend_entries(label_names(legend), drawn)
+    colorbar = kwargs.get("colorbar") is not None
+    sizes = [static_figsize(shown_shape(d, boxes[k]), d.spacing, colorbar=colorbar) for k, d in rows.items()]
+    if figsize is None:
+        figsize = (sizes[0][0], round(sum(h + 0.25 for _, h in sizes) + legend_height(legend_rows(entries)), 2))
     fig = static_figure(figsize)
     subfigs = fig.subfigures(len(rows), 1, squeeze=False)[:, 0]
     for subfig, (key, value) in zip(subfigs, items.items()):
         disp = rows[str(key)]
-        widths, _ = layout_widths(disp.image.shape, disp.spacing)
+        widths, _ = layout_widths(shown_shape(disp, boxes[str(key)]), disp.spacing)
         axes = subfig.subplots(1, 3, gridspec_kw={"width_ratios": widths})
         show_slices(value, indices, axes=axes, title=str(key), **kwargs)
+    if entries:
+        add_legend(fig, entries)
     return fig
-
-
-def _limits(image: Any, vmin: Any, vmax: Any) -> tuple[float, float]:
-    for name, value in (("vmin", vmin), ("vmax", vmax)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
-            raise TypeError(f"{name} must be a number or None; got {describe(value)}")
-    if vmin is None or vmax is None:
-        low, high = intensity_range(image)
-        vmin = low if vmin is None else vmin
-        vmax = high if vmax is None else vmax
-    if not float(vmax) > float(vmin):
-        raise ValueError(f"vmax must be > vmin; got vmin={vmin}, vmax={vmax}")
-    return float(vmin), float(vmax)

@@ -2,7 +2,8 @@
 
 One slider per plane moves through the volume; crosshairs show where the
 other two planes cut each panel; a window (min/max) slider, a label-overlay
-checkbox and an opacity slider complete it. Each panel is drawn straight
+checkbox, the overlay style (label contours or a translucent fill) and the
+fill's opacity complete it. Each panel is drawn straight
 from the volume (:mod:`~tutorial_utils.display._render`): the slice is
 windowed to grey levels and combined with its labels into one index per
 voxel (kept per panel, so moving one plane redraws one panel), scaled to
@@ -24,8 +25,16 @@ from ._controls import SLIDER_LAYOUT, plane_sliders
 from ._layout import HEADER, PAD, check_width, fit_rect, row_boxes
 from ._panels import colormap_table
 from ._render import PanelPixels, flat_table, lut_index
-from .overlay import composite, intensity_range, overlay_table
-from .slicing import PLANES, as_display_data, check_indices, panel_sizes_mm, plane_slice, three_slices
+from .orientation import check_convention, display_flips
+from .overlay import FILL_ALPHA, OVERLAY_STYLES, check_alpha, check_overlay, intensity_range, style_table
+from .slicing import (
+    PLANES,
+    as_display_data,
+    check_indices,
+    panel_sizes_mm,
+    plane_slice,
+    three_slices,
+)
 
 
 def _readout_format(span: float) -> str:
@@ -56,8 +65,17 @@ class SliceViewer(FrameImage):
         Starting window; default the 0.5th and 99.5th percentiles.
     cmap : str or Colormap
         Colormap of the image.
+    overlay : {"contour", "fill", None}
+        Starting label overlay: each label's outline in its colour, one
+        pixel wide, with the image visible everywhere else (default); a
+        translucent colour over each label; or none.
     alpha : float
-        Starting opacity of the label overlay.
+        Starting opacity of the ``"fill"`` overlay, in [0, 1] (contours are opaque).
+    convention : {None, "radiological", "neurological"}
+        None shows the array as stored; ``"radiological"`` mirrors panels so
+        the patient's right is on the screen's left, ``"neurological"`` on
+        its right (see :func:`~tutorial_utils.display.orientation.display_flips`).
+        The letters follow. Needs an affine.
     frame_width : int
         Width of the picture in pixels (at least 240). The panels fill it,
         each fitted by its long side and keeping its physical aspect; the
@@ -73,8 +91,10 @@ class SliceViewer(FrameImage):
         Intensities shown as black and white (min/max of the window).
     show_labels : ipywidgets.Checkbox
         Label overlay on or off (disabled without a label map).
+    style : ipywidgets.Dropdown
+        ``"contour"`` or ``"fill"``.
     opacity : ipywidgets.FloatSlider
-        Opacity of the label overlay.
+        Opacity of the ``"fill"`` overlay (disabled for contours).
     image : ipywidgets.Image
         The rendered picture (PNG).
     panels : tuple of PanelPixels
@@ -100,14 +120,16 @@ class SliceViewer(FrameImage):
         vmin: float | None = None,
         vmax: float | None = None,
         cmap: Any = "gray",
-        alpha: float = 0.4,
+        overlay: str | None = "contour",
+        alpha: float = FILL_ALPHA,
+        convention: str | None = None,
         frame_width: int = 960,
     ) -> None:
         disp = as_display_data(data, label, affine)
         self._image, self._label = disp.image, disp.label
         self._cmap_table = colormap_table(cmap)
-        self._table = overlay_table(self._cmap_table, alpha)
-        self._lut = flat_table(self._table)
+        overlay, alpha = check_overlay(overlay), check_alpha(alpha)
+        convention = check_convention(convention, disp.affine)
         width = check_width(frame_width, "frame_width")
         start = check_indices(indices, disp.image.shape)
         low, high = intensity_range(disp.image)
@@ -131,10 +153,16 @@ class SliceViewer(FrameImage):
             layout=widgets.Layout(**SLIDER_LAYOUT),
         )
         self.show_labels = widgets.Checkbox(
-            value=has_label,
+            value=has_label and overlay is not None,
             description="labels",
             disabled=not has_label,
             indent=False,
+            layout=widgets.Layout(width="70px"),
+        )
+        self.style = widgets.Dropdown(
+            options=OVERLAY_STYLES,
+            value=overlay or OVERLAY_STYLES[0],
+            disabled=not has_label,
             layout=widgets.Layout(width="90px"),
         )
         self.opacity = widgets.FloatSlider(
@@ -143,10 +171,10 @@ class SliceViewer(FrameImage):
             max=1.0,
             step=0.05,
             description="opacity",
-            disabled=not has_label,
             continuous_update=True,
             layout=widgets.Layout(**SLIDER_LAYOUT),
         )
+        self._set_tables()
 
         sizes = panel_sizes_mm(disp.image.shape, disp.spacing)
         boxes = row_boxes(sizes, width, PAD + HEADER)
@@ -155,21 +183,27 @@ class SliceViewer(FrameImage):
             self._text(box.x + box.w / 2, PAD + HEADER / 2, name, ha="center", va="center", fontsize=10)
         self._draw_background()
         self.panels: tuple[PanelPixels, ...] = tuple(
-            PanelPixels(axis, fit_rect(box, sizes[axis]), disp.image.shape, letter_stamps(disp.affine, axis))
+            PanelPixels(
+                axis,
+                fit_rect(box, sizes[axis]),
+                disp.image.shape,
+                letter_stamps(disp.affine, axis, convention),
+                display_flips(disp.affine, axis, convention),
+            )
             for axis, box in enumerate(boxes)
         )
 
         for axis, name in enumerate(PLANES):
             self.sliders[name].observe(lambda change, axis=axis: self._on_index(axis), names="value")
         self.window.observe(lambda change: self._refresh_all(), names="value")
-        self.show_labels.observe(lambda change: self._refresh_all(), names="value")
-        self.opacity.observe(lambda change: self._on_opacity(), names="value")
+        for control in (self.show_labels, self.style, self.opacity):
+            control.observe(lambda change: self._on_overlay(), names="value")
 
         self.widget = widgets.VBox(
             [
                 self.image,
                 widgets.HBox(list(self.sliders.values())),
-                widgets.HBox([self.window, self.show_labels, self.opacity]),
+                widgets.HBox([self.window, self.show_labels, self.style, self.opacity]),
             ]
         )
         self._refresh_all()
@@ -184,31 +218,40 @@ class SliceViewer(FrameImage):
         return three_slices(self._image, self.indices)
 
     def displayed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The colours of the three panels at voxel resolution, each ``(n_v, n_h, 4)`` uint8 RGBA.
+        """The colours of the three panels as the screen shows them, each ``(h, w, 3)`` uint8 RGB.
 
-        What the panels show before they are scaled to the screen and the
-        crosshairs and letters are drawn: the windowed slices with their
-        labels blended in (:func:`~tutorial_utils.display.overlay.composite`).
+        What the panels show before the crosshairs and letters are drawn:
+        each slice and its labels scaled to the panel's pixels (nearest
+        neighbour), windowed and blended by
+        :func:`~tutorial_utils.display.overlay.composite` (contours are
+        found on the pixel grid, so they are one pixel wide on screen).
+        Computed afresh from the volume, independently of the live path.
         """
-        return tuple(self._composite(axis, index) for axis, index in enumerate(self.indices))  # type: ignore[return-value]
+        label = None if self.overlay is None else self._label
+        contour = self.overlay == "contour"
+        return tuple(  # type: ignore[return-value]
+            panel.expected(self._image, label, index, self._window(), self._table, contour=contour)
+            for panel, index in zip(self.panels, self.indices)
+        )
+
+    @property
+    def overlay(self) -> str | None:
+        """The label overlay drawn now: ``"contour"``, ``"fill"`` or None (off, or no label map)."""
+        return self.style.value if self._label is not None and self.show_labels.value else None
 
     def _window(self) -> tuple[float, float]:
         low, high = self.window.value
         return low, high if high > low else low + 1e-6
 
     def _label_slice(self, axis: int, index: int) -> np.ndarray | None:
-        if self._label is None or not self.show_labels.value:
+        if self.overlay is None:
             return None
-        return plane_slice(self._label, axis, index)
-
-    def _composite(self, axis: int, index: int) -> np.ndarray:
-        low, high = self._window()
-        return composite(plane_slice(self._image, axis, index), self._label_slice(axis, index), low, high, self._table)
+        return plane_slice(self._label, axis, index)  # type: ignore[arg-type]
 
     def _update_panel(self, axis: int, index: int) -> None:
         low, high = self._window()
         native = lut_index(plane_slice(self._image, axis, index), self._label_slice(axis, index), low, high)
-        self.panels[axis].update(native, self._lut)
+        self.panels[axis].update(native, self._lut, contour=self.overlay == "contour")
 
     def _paint(self, frame: np.ndarray) -> None:
         indices = self.indices
@@ -219,9 +262,13 @@ class SliceViewer(FrameImage):
         self._update_panel(axis, self.indices[axis])
         self.render()
 
-    def _on_opacity(self) -> None:
-        self._table = overlay_table(self._cmap_table, float(self.opacity.value))
+    def _set_tables(self) -> None:
+        self.opacity.disabled = self.overlay != "fill"
+        self._table = style_table(self._cmap_table, self.overlay or "fill", float(self.opacity.value))
         self._lut = flat_table(self._table)
+
+    def _on_overlay(self) -> None:
+        self._set_tables()
         self._refresh_all()
 
     def _refresh_all(self) -> None:

@@ -122,7 +122,10 @@ def check_exercise_2(augment: Any, volume: Any, seed: int = 5) -> None:
 
 
 def check_exercise_3(matrix: Any, volume: Any, factor: float = 1.2) -> None:
-    """Check the output -> input matrix that magnifies ``volume`` by ``factor`` about its centre.
+    """Check the output -> input matrix that magnifies ``volume`` by ``factor`` about its centre, nothing else.
+
+    The whole matrix is compared, so a rotation or a shear hidden off the
+    diagonal is caught as well as a wrong diagonal or a moving centre.
 
     Parameters
     ----------
@@ -133,14 +136,11 @@ def check_exercise_3(matrix: Any, volume: Any, factor: float = 1.2) -> None:
     factor : float
         The magnification.
 
-
     Examples
     --------
     >>> from tutorial_utils import Volume, affine_matrix
     >>> v = Volume(np.zeros((5, 5, 5), np.float32), np.eye(4))
     >>> check_exercise_3(affine_matrix(v.shape, scale=1.2), v)
-    diagonal: [0.833 0.833 0.833]
-    the centre voxel maps to itself: True
     Correct: the matrix maps output to input, so magnifying by 1.2 reads the input at 1 / 1.2 of the distance from the centre.
     """
     require(
@@ -151,23 +151,29 @@ def check_exercise_3(matrix: Any, volume: Any, factor: float = 1.2) -> None:
         return verdict([f"m must be a 4 x 4 matrix; got {describe(matrix)}."], "")
     centre = np.append((np.asarray(volume.shape) - 1) / 2, 1.0)
     diagonal = np.diag(m)[:3]
-    fixed = bool(np.allclose(m @ centre, centre))
-    notes = [f"diagonal: {np.round(diagonal, 3)}", f"the centre voxel maps to itself: {fixed}"]
+    off_diagonal = m[:3, :3] - np.diag(diagonal)
     problems = []
+    if not np.allclose(m[3], [0, 0, 0, 1]):
+        problems.append("the last row of an affine matrix is (0, 0, 0, 1).")
+    if not np.allclose(off_diagonal, 0.0, atol=1e-9):
+        problems.append(
+            "the matrix has non-zero entries off the diagonal of its 3 x 3 part: those rotate or shear the volume. "
+            "A pure magnification scales each axis and nothing else."
+        )
     if np.allclose(diagonal, factor):
         problems.append(
             f"{factor} on the diagonal reads the input {factor} times farther out: it shrinks the anatomy "
             "(the blog's mistake). The matrix maps output -> input."
         )
     elif not np.allclose(diagonal, 1 / factor):
-        problems.append(f"the diagonal should be 1 / {factor} = {1 / factor:.3f} on every axis.")
-    if not fixed:
-        problems.append("the centre moves: without a translation column the scaling happens about voxel (0, 0, 0).")
-    if not np.allclose(m[3], [0, 0, 0, 1]):
-        problems.append("the last row of an affine matrix is (0, 0, 0, 1).")
+        problems.append(f"the diagonal is not 1 / {factor} on every axis (the matrix maps output -> input).")
+    if not np.allclose(m @ centre, centre):
+        problems.append(
+            "the centre voxel (n - 1) / 2 does not map to itself: the translation column must keep the centre in "
+            "place; without one the scaling happens about voxel (0, 0, 0)."
+        )
     return verdict(
         problems,
         f"the matrix maps output to input, so magnifying by {factor} reads the input at 1 / {factor} "
         "of the distance from the centre.",
-        notes,
     )

@@ -48,7 +48,10 @@ def check_exercise_1(brain: Any, volume: Any, margin: int = 4) -> None:
         if brain.shape == tuple(no_margin):
             problems.append(f"that is the tight box: add margin={margin} (voxels on every side).")
         else:
-            problems.append(f"expected shape {tuple(size)}: the box of label > 0 with margin={margin}.")
+            problems.append(
+                f"shape {brain.shape} is not that of the box of label > 0 with margin={margin}: "
+                "use tu.foreground_bbox(volume.label > 0, margin=...) and crop to its (start, size)."
+            )
     elif not np.allclose(brain.affine[:3, 3], (volume.affine @ [*start, 1.0])[:3]):
         problems.append("the patch's voxel (0, 0, 0) is not where the scan's voxel start is: use tu.crop_volume.")
     return verdict(problems, "the box keeps the whole brain and every voxel keeps its world coordinate.", notes)

@@ -10,6 +10,9 @@
   inference with Gaussian importance weights.
 * :mod:`.predictors`: :class:`IntensityModel`, a small deterministic stand-in
   for a trained network (it is not one) so the course runs offline.
+* :mod:`.checks`: what every prediction must be at the door of these
+  functions (finite per-class probabilities, at least two classes: logits and
+  a single sigmoid channel are refused with the remedy).
 
 The predictor convention: ``predict(batch)`` takes float32 ``(B, I, J, K)``
 and returns ``(B, C, I, J, K)`` per-class probabilities.

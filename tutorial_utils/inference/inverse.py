@@ -23,6 +23,7 @@ probability 1 for class 0 and 0 for the others, the image's minimum.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,7 +32,9 @@ import numpy as np
 from .. import _resampling
 from .._checks import check_order, describe
 from .._separable import resample_separable
+from ..records import registered_steps
 from ..volume import TransformRecord, Volume, check_volume
+from .checks import check_probabilities
 from .steps import canonical_params, inverse_for
 
 __all__ = ["invert", "transformed_grid"]
@@ -51,10 +54,54 @@ def _records(history: Any, original: Volume) -> tuple[TransformRecord, ...]:
     return records[done:] if done and records[:done] == original.history else records
 
 
+#: Edge of the blank volume on which a record is checked when its step's checks do not depend on the grid.
+_PROBE_EDGE = 6
+
+
+def _probe(shape: tuple[int, int, int], affine: np.ndarray, on_grid: bool) -> Volume:
+    """A blank volume on the grid a record starts from (smaller when the step's checks allow), with a label.
+
+    On the grid's own shape the arrays are broadcast constants: no memory
+    beyond what the step itself allocates.
+    """
+    if on_grid:
+        return Volume(np.broadcast_to(np.float32(1.0), shape), affine, np.broadcast_to(np.uint8(1), shape))
+    small = tuple(min(n, _PROBE_EDGE) for n in shape)
+    values = np.arange(int(np.prod(small))).reshape(small)
+    return Volume((values % 7 + 1).astype(np.float32), affine, (values % 3).astype(np.uint8))
+
+
+def _check_record(record: TransformRecord, where: str, shape: tuple[int, int, int], affine: np.ndarray) -> None:
+    """Run the record's own public step on a blank volume of the grid it starts from: its checks, not ours.
+
+    A bad parameter raises the step's ``ValueError``/``TypeError`` (which
+    names the parameter) prefixed with ``where``; anything else the step
+    raises becomes a ``ValueError`` naming ``where`` and the parameters.
+    """
+    step = registered_steps()[record.name]
+    probe = _probe(shape, affine, inverse_for(record.name, where).on_grid)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # meant for real data, not the blank probe
+            step(probe, **dict(record.params))
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{where}: {exc}") from None
+    except Exception as exc:  # a numpy/scipy error inside the step: still name the record
+        raise ValueError(
+            f"{where}: the step {record.name!r} fails with its recorded parameters {dict(record.params)} "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
+
+
 def _trace(
     original: Volume, records: tuple[TransformRecord, ...]
 ) -> tuple[tuple[int, int, int], np.ndarray, np.ndarray, list]:
-    """Final shape and affine, the map original index -> final index, and the image inverses to apply."""
+    """Final shape and affine, the map original index -> final index, and the image inverses to apply.
+
+    Every record is checked by its own public step first (see
+    :func:`_check_record`), in order, on the grid it starts from, before
+    anything is composed.
+    """
     shape, affine = original.shape, original.affine
     to_final = np.eye(4)
     intensity = []
@@ -64,12 +111,15 @@ def _trace(
         if entry.kind == "refused":
             raise ValueError(f"{where}: {entry.reason}")
         params = canonical_params(record.name, record.params, where)
+        _check_record(record, where, shape, affine)
         try:
             if entry.kind == "spatial":
                 shape, affine, to_input = entry.grid(shape, affine, params)  # type: ignore[misc]
                 to_final = np.linalg.inv(to_input) @ to_final
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"{where}: {exc}") from exc
+        except Exception as exc:  # numpy.linalg and friends: never unwrapped
+            raise ValueError(f"{where}: its grid cannot be traced ({type(exc).__name__}: {exc})") from exc
         if entry.kind == "intensity":
             intensity.append((where, entry, params))
     return shape, affine, to_final, intensity
@@ -210,9 +260,14 @@ def _undo_intensity(image: np.ndarray, steps: list, intensity: str) -> np.ndarra
     for where, entry, params in reversed(steps):
         if entry.image is None:
             raise ValueError(
-                f"{where}: {entry.reason}. Pass intensity='keep' to leave the image's intensities as they are"
+                f"{where}: {entry.reason}. Pass intensity='keep' to leave the image's intensities as they are "
+                "(a predicted label map needs no intensities: invert(reference.replace(label=labels), history, "
+                "original=..., intensity='keep').label)"
             )
-        image = entry.image(image, params)
+        try:
+            image = entry.image(image, params)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{where}: {exc}") from None
     return image
 
 
@@ -239,9 +294,12 @@ def invert(
         A ``Volume`` on the transformed grid (its label map, e.g. a predicted
         segmentation, comes back with nearest neighbour; its image with
         ``order``), or per-class probabilities with the class axis first
-        (class 0 is the background), brought back with linear interpolation
-        (``order=1``) and then, for a label, ``argmax(axis=0)``: smoother
-        than nearest-neighbour labels.
+        (class 0 is the background; at least two classes, finite, summing to
+        1), brought back with linear interpolation (``order=1``) and then,
+        for a label, ``argmax(axis=0)``: smoother than nearest-neighbour
+        labels. A predicted ``(I, J, K)`` label map goes in as a Volume:
+        ``invert(reference.replace(label=labels), history, original=...,
+        intensity="keep").label``.
     history : sequence of TransformRecord
         What was done to ``original`` to get the transformed volume, usually
         ``transformed.history`` (the records ``original`` already carries are
@@ -268,9 +326,20 @@ def invert(
 
     Raises
     ------
+    ValueError, TypeError
+        A record its own step refuses: every record is checked, before
+        anything is composed, by running its public step on a blank volume of
+        the grid it starts from, so the message names ``history[i]``, the
+        step and the parameter, as a direct call would (``reorient`` with
+        ``axcodes='RRS'``, ``gamma=0``); an elastic step (training-time only);
+        an unknown step.
     ValueError
-        An elastic step (training-time only), an unknown step, a prediction
-        not on the grid the history leads to, ``order > 1`` for probabilities.
+        A prediction not on the grid the history leads to; ``order > 1`` for
+        probabilities; probabilities with a NaN or infinite value (how many,
+        the first one's class and voxel), a negative value or class sums off
+        1 (logits: "pass softmax probabilities, not logits"), or a single
+        channel (refused with the remedy: stack the background ``1 - p`` in
+        front; see :func:`~tutorial_utils.inference.checks.check_probabilities`).
 
     Notes
     -----
@@ -313,11 +382,14 @@ def invert(
     ):
         raise TypeError(
             f"prediction must be a Volume or a float (C, I, J, K) array of per-class probabilities; got "
-            f"{describe(prediction)}. For a label map, pass reference.replace(label=labels)"
+            f"{describe(prediction)}. For an (I, J, K) label map, pass it as the label of a Volume and keep "
+            f"the intensities (the history's intensity steps cannot all be undone): "
+            f"invert(reference.replace(label=labels), history, original=original, intensity='keep').label"
         )
     if order > 1:
         raise ValueError(f"order must be 0 or 1 for probabilities (higher orders overshoot [0, 1]); got {order}")
     _check_grid(prediction.shape[1:], None, shape, affine, "prediction")
     probabilities = prediction.astype(np.float32, copy=False)
+    check_probabilities(probabilities[np.newaxis], "prediction", remedy="np.stack([1 - p[0], p[0]])")
     out = _map_back(probabilities, to_final, original.shape, order, _probability_fill(prediction.shape[0]))
     return np.clip(out, 0.0, 1.0, out=out)

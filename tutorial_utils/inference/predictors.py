@@ -32,28 +32,76 @@ from scipy import ndimage
 
 from .._checks import as_triple, check_label_array, describe
 from ..volume import Volume, check_volume
+from .checks import Locate, check_probabilities
 
 __all__ = ["IntensityModel", "call_predictor"]
 
 Predictor = Callable[[np.ndarray], Any]
 
 
-def call_predictor(predict: Predictor, batch: np.ndarray) -> np.ndarray:
-    """``predict(batch)`` checked against the convention: float32 ``(B, C, I, J, K)`` back.
+def call_predictor(
+    predict: Predictor,
+    batch: np.ndarray,
+    *,
+    where: str = "the batch",
+    n_classes: int | None = None,
+    locate: Locate | None = None,
+) -> np.ndarray:
+    """``predict(batch)`` checked against the convention: float32 ``(B, C, I, J, K)`` probabilities back.
 
     Accepts anything ``numpy.asarray`` converts (a CPU torch tensor too).
+
+    Parameters
+    ----------
+    predict : callable
+    batch : (B, I, J, K) float32 ndarray
+    where : str
+        Which call this is, for the messages (``"batch 3 of 8 (patches 9 to 12)"``).
+    n_classes : int, optional
+        The class count of the earlier calls: a predictor that changes it is refused.
+    locate : callable, optional
+        ``locate(item, (i, j, k))`` describes a voxel of the batch in the messages.
+
+    Raises
+    ------
+    ValueError
+        A shape other than ``(B, C, I, J, K)`` with ``B`` and ``(I, J, K)``
+        of the batch and ``C`` of the earlier calls (the message names
+        ``predict``, the batch and the expected shape), or values that are
+        not probabilities (see :func:`~tutorial_utils.inference.checks.check_probabilities`).
+    TypeError
+        ``predict`` is not callable, or returns anything but floats.
     """
     if not callable(predict):
         raise TypeError(f"predict must be a callable batch -> probabilities; got {describe(predict)}")
     out = np.asarray(predict(batch))
-    if out.ndim != 5 or out.shape[0] != batch.shape[0] or out.shape[2:] != batch.shape[1:]:
+    classes = "C" if n_classes is None else str(n_classes)
+    expected = f"({batch.shape[0]}, {classes}, {', '.join(str(n) for n in batch.shape[1:])})"
+    if n_classes is not None:
+        expected += f" ({n_classes} classes, as predict returned for the earlier batches)"
+    if (
+        out.ndim != 5
+        or out.shape[0] != batch.shape[0]
+        or out.shape[2:] != batch.shape[1:]
+        or (n_classes is not None and out.shape[1] != n_classes)
+    ):
         raise ValueError(
-            f"predict must return (B, C, I, J, K) probabilities for a (B, I, J, K) batch; for a batch of shape "
-            f"{batch.shape} it returned shape {out.shape}"
+            f"predict returned shape {out.shape} for {where}, an input of shape {batch.shape}; expected (B, C, I, J, K) "
+            f"probabilities of shape {expected}"
         )
     if not np.issubdtype(out.dtype, np.floating):
-        raise TypeError(f"predict must return float probabilities; got {describe(out)}")
-    return out.astype(np.float32, copy=False)
+        raise TypeError(
+            f"predict returned {describe(out)} for {where}, an input of shape {batch.shape}; expected float probabilities "
+            f"of shape {expected}"
+        )
+    out = out.astype(np.float32, copy=False)
+    check_probabilities(
+        out,
+        f"predict's output for {where}",
+        locate or (lambda item, voxel: f"item {item}, voxel {voxel}"),
+        remedy="np.concatenate([1 - p, p], axis=1) inside predict",
+    )
+    return out
 
 
 #: Logits below the largest by more than this are clamped: exp() stays a normal float32

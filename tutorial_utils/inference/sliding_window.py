@@ -24,6 +24,7 @@ prediction back, whatever the patches.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import numbers
 
@@ -101,6 +102,12 @@ def _boxes(start: tuple[int, ...], patch: tuple[int, ...], shape: tuple[int, ...
     return tuple(inside), tuple(within)
 
 
+def _locate(chunk: list[tuple[int, ...]], item: int, voxel: tuple[int, ...]) -> str:
+    """A voxel of patch ``item`` of a batch, in the patch and in the volume."""
+    start = chunk[item]
+    return f"voxel {voxel} of the patch starting at {start} (voxel {tuple(a + v for a, v in zip(start, voxel))} of the volume)"
+
+
 def predict_sliding_window(
     volume: Volume | np.ndarray,
     predict: Predictor,
@@ -133,6 +140,17 @@ def predict_sliding_window(
     (C, I, J, K) ndarray of float32
         Blended probabilities on the volume's grid.
 
+    Raises
+    ------
+    ValueError
+        ``predict`` returns another shape than ``(B, C, *patch_shape)``, a
+        class count other than its first batch's, NaN or infinite values
+        (the message gives the patch and the voxel), or anything but
+        probabilities (logits, a single sigmoid channel; see
+        :func:`~tutorial_utils.inference.checks.check_probabilities`).
+    TypeError
+        ``predict`` returns anything but floats.
+
     Examples
     --------
     >>> from tutorial_utils.inference import IntensityModel
@@ -153,6 +171,7 @@ def predict_sliding_window(
     background = np.float32(image.min())
     total = np.zeros(image.shape, np.float32)
     out: np.ndarray | None = None
+    n_batches = -(-len(starts) // batch_size)
     for first in range(0, len(starts), batch_size):
         chunk = starts[first : first + batch_size]
         batch = np.empty((len(chunk), *patch), np.float32)
@@ -161,7 +180,13 @@ def predict_sliding_window(
             if any(w.stop - w.start < p for w, p in zip(within, patch)):
                 item[...] = background
             item[within] = image[inside]
-        probabilities = call_predictor(predict, batch)
+        probabilities = call_predictor(
+            predict,
+            batch,
+            where=f"batch {first // batch_size + 1} of {n_batches} (patches {first} to {first + len(chunk) - 1})",
+            n_classes=None if out is None else out.shape[0],
+            locate=functools.partial(_locate, chunk),
+        )
         if out is None:
             out = np.zeros((probabilities.shape[1], *image.shape), np.float32)
         for predicted, (inside, within) in zip(probabilities, boxes):

@@ -17,9 +17,11 @@ Elastic steps are refused: they are training-time augmentations, never applied
 to a scan that is then predicted on.
 
 Parameters are read through the step's own signature (defaults filled in, as
-the record holds them) and the package's own checks (``as_triple``, ...), so a
-record from a file is checked as a call typed by hand. ``tests/`` fails when a
-registered step has no entry here.
+the record holds them). Before that, :func:`~.invert.invert` runs each
+record's public step on a blank volume of the grid the record starts from (a
+small one unless the entry's ``on_grid`` says the step's checks depend on the
+grid's shape), so a record from a file is checked exactly as a call typed by
+hand. ``tests/`` fails when a registered step has no entry here.
 """
 
 from __future__ import annotations
@@ -64,6 +66,10 @@ class Inverse:
         For intensity steps that can be undone on an image.
     reason : str
         Why a step is refused, or why an intensity step cannot be undone on an image.
+    on_grid : bool
+        Whether the step's own checks depend on the grid's shape (a crop box
+        must fit in it), so that :func:`~.invert.invert` checks a record on a
+        blank volume of the grid's shape instead of a small one.
     """
 
     kind: str
@@ -71,6 +77,7 @@ class Inverse:
     grid: GridStep | None = None
     image: ImageInverse | None = None
     reason: str = ""
+    on_grid: bool = False
 
 
 def _translation(offset: Any) -> np.ndarray:
@@ -204,10 +211,10 @@ INVERSES: dict[str, Inverse] = {
     "zoom": Inverse("spatial", ("factor",), _zoom),
     "resample": Inverse("spatial", ("spacing",), _resample),
     "resize": Inverse("spatial", ("shape",), _resize),
-    "crop": Inverse("spatial", ("start", "size"), _crop),
-    "center_crop": Inverse("spatial", ("size",), _center_crop),
-    "pad": Inverse("spatial", ("shape",), _pad),
-    "crop_or_pad": Inverse("spatial", ("shape",), _crop_or_pad),
+    "crop": Inverse("spatial", ("start", "size"), _crop, on_grid=True),
+    "center_crop": Inverse("spatial", ("size",), _center_crop, on_grid=True),
+    "pad": Inverse("spatial", ("shape",), _pad, on_grid=True),
+    "crop_or_pad": Inverse("spatial", ("shape",), _crop_or_pad, on_grid=True),
     "reorient": Inverse("spatial", ("axcodes",), _reorient),
     "intensity_scale_shift": Inverse("intensity", ("scale", "shift"), image=_undo_scale_shift),
     "gamma": Inverse("intensity", ("gamma",), image=_undo_gamma),
@@ -219,6 +226,13 @@ INVERSES: dict[str, Inverse] = {
     "bias_field": Inverse(
         "intensity", reason=f"{_NOT_UNDONE} here: its field lives on the grid of its own time, not the prediction's"
     ),
+    # issue 24: MRI artifacts keep the grid and the anatomy's place; what they did to the image is lost
+    "motion": Inverse("intensity", reason=f"{_NOT_UNDONE}: the poses' k-space lines replaced the still ones"),
+    "ghosting": Inverse("intensity", reason=f"{_NOT_UNDONE}: the ghosts overlap the anatomy"),
+    "spike": Inverse("intensity", reason=f"{_NOT_UNDONE}: the magnitude hides the stripes' phase"),
+    "gibbs": Inverse("intensity", reason=f"{_NOT_UNDONE}: the k-space it cut is gone"),
+    "thick_slices": Inverse("intensity", reason=f"{_NOT_UNDONE}: the slices' averages lost the detail"),
+    "rician_noise": Inverse("intensity", reason=f"{_NOT_UNDONE}: noise destroys information"),
     "skipped": Inverse("none"),
     "elastic": Inverse(
         "refused",

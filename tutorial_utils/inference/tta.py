@@ -79,6 +79,15 @@ def predict_with_tta(
         Variance of the class probabilities across the predictions, averaged
         over the classes: 0 where all copies agree, at most 0.25.
 
+    Raises
+    ------
+    ValueError
+        ``predict`` returns another shape than ``(1, C, I, J, K)``, another
+        class count for a copy than for the unchanged volume, NaN or infinite
+        values, or anything but probabilities (logits, a single sigmoid
+        channel): the message names the copy and its steps (see
+        :func:`~tutorial_utils.inference.checks.check_probabilities`).
+
     Examples
     --------
     >>> from tutorial_utils.inference import IntensityModel
@@ -94,11 +103,13 @@ def predict_with_tta(
     if isinstance(transforms, (str, bytes)) or not isinstance(transforms, Sequence):
         raise TypeError(f"transforms must be a list of transforms t(volume, *, rng); got {describe(transforms)}")
     generator = as_rng(rng)
-    mean = call_predictor(predict, volume.image[np.newaxis])[0].copy()
+    mean = call_predictor(predict, volume.image[np.newaxis], where="the unchanged volume")[0].copy()
     spread = np.zeros_like(mean)
     for count, transform in enumerate(transforms, start=2):
         copy = Compose([transform])(volume, rng=generator)
-        predicted = invert(call_predictor(predict, copy.image[np.newaxis])[0], copy.history, original=volume)
+        where = f"copy {count - 1} of {len(transforms)} ({', '.join(r.name for r in copy.history)})"
+        predicted = call_predictor(predict, copy.image[np.newaxis], where=where, n_classes=mean.shape[0])[0]
+        predicted = invert(predicted, copy.history, original=volume)
         delta = predicted - mean
         mean += delta / np.float32(count)
         spread += delta * (predicted - mean)

@@ -33,7 +33,7 @@ def show_mid_slice(img_numpy, title="img"):
     center_j1 = int((n_j - 1) / 2)
     center_k1 = int((n_k - 1) / 2)
     slices = [img_numpy[center_i1, :, :], img_numpy[:, center_j1, :], img_numpy[:, :, center_k1]]
-    fig = Figure()
+    fig = Figure(figsize=(9.5, 3.4))  # the course's figure width (950 px at 100 dpi); the bugs are the blog's
     axes = fig.subplots(1, len(slices))
     for ax, slice_2d in zip(axes, slices):
         ax.imshow(slice_2d.T, cmap="gray", origin="lower")

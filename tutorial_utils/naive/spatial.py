@@ -12,9 +12,11 @@ Reproduces, in our own short code, the usual blog behaviour, mistakes included:
 3. ``random_shift`` bounds the shift on *every* axis by a fraction of
    ``dim1`` (the first axis), so a thin axis (24 slices) can lose half its
    content;
-4. ``rotate_zoom_shift`` chains three cubic resamplings (rotate, then zoom
-   about the centre, then shift). Each step is geometrically right here, so
-   the only fault is the chaining: three times the work, and every pass blurs;
+4. ``rotate_zoom_shift`` is our own naive chain, not the blog's code: the
+   blog offers rotate, zoom and shift as separate functions, and a pipeline
+   that applies them one after the other resamples three times (cubic, scipy's
+   default). Each step is geometrically right here, so the only fault is the
+   chaining: three interpolations whose errors add up, and three times the work;
 5. randomness comes from the global state; here an ``rng`` is passed only so
    the notebook is reproducible.
 

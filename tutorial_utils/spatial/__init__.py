@@ -21,8 +21,9 @@ from .affine_transforms import (
     rotate_volume,
     shift_volume,
 )
+from .antialias_ops import antialias_sigma
 from .flip_transforms import flip_volume, random_flip
 from .orientation_ops import check_axcodes, orientation_change, reorient_array, reoriented_affine
 from .orientation_transforms import reorient
-from .resize_ops import antialias_sigma, rescale, resize, zoom
+from .resize_ops import rescale, resize, zoom
 from .resize_transforms import grid_affine, random_zoom, resample_to_spacing, resize_volume, zoom_volume

@@ -24,18 +24,16 @@ Anti-aliasing: a grid with fewer voxels cannot hold the finest detail of the
 input. Sampling it anyway folds that detail back as false patterns (moire,
 jagged edges): aliasing. With ``antialias=True`` the image is first smoothed
 with a Gaussian whose width follows the downsampling factor of each axis
-(:func:`antialias_sigma`); axes that are upsampled are not smoothed.
+(:func:`~.antialias_ops.antialias_sigma`); axes that are upsampled are not smoothed.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import ndimage
 
 from .._checks import (
     as_resampling_input,
@@ -50,72 +48,10 @@ from .._checks import (
 )
 from .._resampling import affine_transform
 from .._separable import resample_separable
-from .._threads import num_threads, run_tasks, slab_bounds
 from .affine_ops import Cval
+from .antialias_ops import antialias_sigma, gaussian_reach, smooth
 
 __all__ = ["antialias_sigma", "rescale", "resize", "zoom"]
-
-
-def antialias_sigma(factor: float | Sequence[float]) -> tuple[float, float, float]:
-    """Gaussian sigma (in input voxels) that :func:`resize` uses before downsampling.
-
-    A voxel of a grid ``f`` times coarser averages the signal over a box ``f``
-    input voxels wide. A box of width ``w`` has variance ``w**2 / 12`` and an
-    input voxel already averages over width 1, so the blur still missing has
-    variance ``(f**2 - 1) / 12``::
-
-        sigma = sqrt(f**2 - 1) / sqrt(12)    for f > 1,    0 otherwise
-
-    This mimics a scanner that acquired the larger voxels directly and damps
-    the detail finer than the new grid can hold, which would otherwise alias.
-
-    Parameters
-    ----------
-    factor : float or sequence of 3 floats
-        Downsampling factor per axis: new spacing / old spacing, or
-        old shape / new shape (> 1 means fewer voxels).
-
-    Returns
-    -------
-    tuple of 3 floats
-        Sigma per axis in input voxels; 0 where the axis is not downsampled.
-
-    Examples
-    --------
-    >>> antialias_sigma((2.0, 1.0, 0.5))
-    (0.5, 0.0, 0.0)
-    """
-    factors = as_triple(factor, "factor", positive=True, allow_zero=False)
-    return tuple(math.sqrt(f * f - 1.0) / math.sqrt(12.0) if f > 1.0 else 0.0 for f in factors)  # type: ignore[return-value]
-
-
-def _smooth(array: np.ndarray, sigma: Sequence[float]) -> np.ndarray:
-    """Separable Gaussian of a float32 array into a new array (each pass split over threads)."""
-    out = array
-    for axis, s in enumerate(sigma):
-        if s > 0:
-            target = np.empty_like(array) if out is array else out
-            _gaussian_along(out, target, axis, s)
-            out = target
-    return out
-
-
-def _gaussian_along(source: np.ndarray, target: np.ndarray, axis: int, sigma: float) -> None:
-    """1D Gaussian along ``axis``, in slabs cut along another axis, run by :func:`~tutorial_utils._threads.run_tasks`.
-
-    ``target`` may be ``source``: scipy copies each line before filtering it,
-    and the slabs hold disjoint lines.
-    """
-    split = 1 if axis == 0 else 0
-
-    def fill(start: int, stop: int) -> None:
-        index = [slice(None)] * 3
-        index[split] = slice(start, stop)
-        ndimage.gaussian_filter1d(source[tuple(index)], sigma, axis=axis, output=target[tuple(index)], mode="nearest")
-
-    threads = num_threads()
-    tasks = [functools.partial(fill, a, b) for a, b in slab_bounds(source.shape[split], threads)]
-    run_tasks(tasks, source.size, threads)
 
 
 def sample_centred(
@@ -136,27 +72,31 @@ def sample_centred(
     ``scipy.ndimage.affine_transform`` expects, so a step > 1 shrinks the
     content (downsamples). ``antialias`` smooths axes with step > 1 first
     (order > 0 only). Integer arrays with order 0 keep their dtype.
-    ``finite_name``: also check that ``array`` is finite (raising a
-    ``ValueError`` naming it), during the resampling where it can.
+    ``finite_name``: also check that the voxels of ``array`` the output
+    depends on are finite (raising a ``ValueError`` naming it): for order 0
+    or 1 with ``mode="nearest"``, the two neighbours each sample reads per
+    axis, widened by the anti-aliasing Gaussian's reach (4 sigma) when it
+    smooths first, checked on the way (see
+    :func:`~tutorial_utils._separable.resample_separable`); otherwise every
+    voxel (a spline prefilter spreads each voxel along its whole line).
     """
     step_arr = np.asarray(step, dtype=np.float64)
     centre_in = (np.asarray(array.shape, dtype=np.float64) - 1.0) / 2.0
     centre_out = (np.asarray(shape, dtype=np.float64) - 1.0) / 2.0
     offset = centre_in - step_arr * centre_out
-    source = array
+    source, widen = array, (0, 0, 0)
     if antialias and order > 0:
         sigma = antialias_sigma(tuple(float(s) for s in step_arr))
         if any(s > 0 for s in sigma):
-            if finite_name is not None:
-                check_finite(array, finite_name)
-                finite_name = None
-            source = _smooth(array, sigma)
+            source, widen = smooth(array, sigma), tuple(gaussian_reach(s) for s in sigma)
     if source.dtype == np.bool_:
         source = source.view(np.uint8)
     output_shape = tuple(int(n) for n in shape)
     if order <= 1 and mode == "nearest":
         # same values as affine_transform, far faster; checks finiteness on the way
-        result = resample_separable(source, step_arr, offset, output_shape, order, finite_name=finite_name)
+        result = resample_separable(
+            source, step_arr, offset, output_shape, order, finite_name=finite_name, finite_source=array, widen=widen
+        )
     else:
         if finite_name is not None:
             check_finite(array, finite_name)
@@ -269,6 +209,17 @@ def resize(array: Any, shape: Sequence[int], *, order: int = 1, antialias: bool 
         float32 for ``order > 0``; the input's integer dtype for ``order=0``.
         Near the borders, samples up to half a voxel outside the outer voxel
         centres repeat the edge value (``mode="nearest"``).
+
+    Raises
+    ------
+    ValueError
+        A NaN or infinite value where the output reads the array: the
+        neighbours each output voxel interpolates (orders 0 and 1), widened by
+        the anti-aliasing Gaussian's reach (4 sigma) where it smooths, or any
+        voxel for orders above 1 (the spline prefilter spreads every voxel
+        along its line). A NaN that no output voxel depends on (in a plane
+        that a more than twofold shrink without anti-aliasing skips) cannot
+        spread, and is not refused. The check costs no pass of its own.
 
     Examples
     --------
