@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements/lock.txt
 
-.PHONY: lab test lint format unit notebooks browser site bench lock clean-notebooks clean
+.PHONY: lab test lint format unit notebooks browser site torch bench lock clean-notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ $(SITE_STAMP): $(STAMP) pyproject.toml
 
 site: $(SITE_STAMP)
 	$(BIN)/python tools/build_site.py
+
+# PyTorch (CPU build, about 870 MB) for notebook 12's training cells and tutorial_utils.nets; optional.
+torch: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[torch]"
 
 # Benchmarks against TorchIO and MONAI (optional extra, not part of `make test`).
 bench: $(STAMP)

@@ -78,7 +78,7 @@ def test_modules_are_small(path):
 def test_import_is_headless():
     code = (
         "import sys, tutorial_utils; "
-        "heavy = [m for m in ('matplotlib.pyplot', 'ipywidgets') if m in sys.modules]; "
+        "heavy = [m for m in ('matplotlib.pyplot', 'ipywidgets', 'torch', 'pandas') if m in sys.modules]; "
         "print(heavy); sys.exit(1 if heavy else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

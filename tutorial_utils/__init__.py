@@ -194,6 +194,12 @@ from .mri import (
 )
 
 # --- end issue 24 ---
+# --- issue 25: evaluation (pandas loads on first use; the networks live in tutorial_utils.nets, with torch) ---
+# isort: split
+from .evaluation import segmentation_metrics
+from .heldout import heldout_parameters, make_heldout_scan
+
+# --- end issue 25 ---
 
 __version__ = "0.2.0"
 
@@ -355,6 +361,10 @@ __all__ = [
     "tissue_statistics",
     "to_kspace",
     # --- end issue 24 ---
+    # --- issue 25: evaluation ---
+    "heldout_parameters",
+    "make_heldout_scan",
+    "segmentation_metrics",
 ]
 
 
