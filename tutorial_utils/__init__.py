@@ -214,6 +214,7 @@ _DISPLAY_NAMES = (
     "show_mid_slice",
     "show_plane",
     "show_slices",
+    "show_training_curve",
     "use_notebook_style",
     "view_3d",
 )

@@ -57,6 +57,7 @@ from .regions import difference_region
 from .slicing import PLANES
 from .static import show_comparison, show_mid_slice, show_slices
 from .style import use_notebook_style
+from .training_plots import show_training_curve
 from .view3d import View3D, view_3d
 from .viewer import SliceViewer
 
@@ -90,6 +91,7 @@ __all__ = [
     "show_mid_slice",
     "show_plane",
     "show_slices",
+    "show_training_curve",
     "use_notebook_style",
     "view_3d",
     "window_annotator",
