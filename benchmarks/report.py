@@ -21,7 +21,7 @@ VOLUME_TEXT = {
     "mni": "the 1 mm MNI152 template",
     "256": "the same template resized to 256^3 and given 1 mm voxels, so the head fills the grid",
     "ct512": "a clinical-size CT: the course's CT phantom generated at 0.7x0.7x1.0 mm, in HU "
-    "(3 timed calls per measurement, 1 for a call over 2 s; every operation)",
+    "(3 to 9 timed calls per measurement as time allows, 1 for a call over 2 s; every operation)",
 }
 
 Results = Mapping[tuple[str, str, str], Measurement]  # (library, op, volume) -> measurement
