@@ -113,6 +113,13 @@ def test_label_opacity_reaches_the_widget_and_is_checked(volume):
     assert view.widget.volumes[1].opacity == 0.25
 
 
+def test_each_layer_collects_what_the_browser_sends_back_on_its_own(volume):
+    """ipyniivue 2.4.4 shares one chunk dict among all layers (a ClassVar): image and label uploads mixed."""
+    image, label = tu.view_3d(volume).widget.volumes
+    assert image._data_handlers is not label._data_handlers
+    assert image._data_handlers is not type(image)._data_handlers
+
+
 def test_a_volume_without_label_shows_the_image_only(volume):
     bare = tu.Volume(volume.image, volume.affine)
     view = tu.view_3d(bare)

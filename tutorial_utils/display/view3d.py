@@ -153,6 +153,12 @@ class View3D:
         if label is not None:
             layers.append({"data": label, "name": "label.nii.gz", "opacity": label_opacity})
         self.widget.load_volumes(layers)
+        for layer in self.widget.volumes:
+            # ipyniivue 2.4.4 collects the chunks of the array that the browser sends back after loading a layer
+            # in BaseAnyWidget._data_handlers, a ClassVar dict that every layer shares: the image's and the
+            # label's uploads then meet in one entry and the kernel raises KeyError 'img' (seen in the browser
+            # test). One dict per layer keeps the two uploads apart.
+            layer._data_handlers = {}
         if label is not None:
             self.widget.volumes[1].set_colormap_label(label_lut(int(volume.label.max()), labels))
         self.widget.set_render_azimuth_elevation(azimuth, elevation)
