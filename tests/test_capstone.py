@@ -94,3 +94,13 @@ def test_the_summary_is_the_mean_over_scans_then_mean_and_sd_over_seeds():
     table = capstone.markdown(summary.reset_index())
     assert "| other | liver | (b) plan: reorient, resample, CT normalization | 0.810 ± 0.010 |" in table
     assert capstone.summary_table(summary.reset_index())["setting"].str[:3].tolist() == ["(a)", "(b)", "(c)"]
+
+
+def test_one_seed_gives_no_verdict_on_the_seed_spread():
+    results = results_frame().query("seed == 0")
+    runs = pd.DataFrame({"setting": ["a", "b", "c"], "seconds": [10, 11, 12]})
+    summary = capstone.summarize(results, runs)
+    lines = capstone.comparisons(summary)
+    assert lines and all("one seed: no seed spread to compare with" in line for line in lines)
+    assert not any("nan" in line or "within" in line or "exceeds" in line for line in lines)
+    assert "±" not in capstone.markdown(summary)

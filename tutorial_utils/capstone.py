@@ -158,7 +158,11 @@ def markdown(summary: pd.DataFrame) -> str:
 
 
 def comparisons(summary: pd.DataFrame) -> list[str]:
-    """For each class on each site: (b) vs (a) and (c) vs (b), and whether the difference exceeds the seed spread."""
+    """For each class on each site: (b) vs (a) and (c) vs (b), and whether the difference exceeds the seed spread.
+
+    The spread is the sum of the two settings' sd over seeds; with one seed per setting there is none, and the
+    line says so instead of a verdict.
+    """
     lines = []
     indexed = summary.set_index(["site", "name", "setting"])
     for site in SITES:
@@ -171,7 +175,10 @@ def comparisons(summary: pd.DataFrame) -> list[str]:
                 for metric, label in METRICS.items():
                     delta = two[f"{metric}_mean"] - one[f"{metric}_mean"]
                     spread = one[f"{metric}_std"] + two[f"{metric}_std"]
-                    verdict = "exceeds" if np.isfinite(spread) and abs(delta) > spread else "within"
+                    if not np.isfinite(spread):  # one seed: a sd needs two, so there is nothing to compare with
+                        parts.append(f"{label} {delta:+.3g} (one seed: no seed spread to compare with)")
+                        continue
+                    verdict = "exceeds" if abs(delta) > spread else "within"
                     parts.append(f"{label} {delta:+.3g} ({verdict} the seed spread {spread:.2g})")
                 lines.append(f"{site} site, {name}, ({second}) - ({first}): " + "; ".join(parts))
     return lines
